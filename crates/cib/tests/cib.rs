@@ -1,0 +1,18 @@
+//! vigil-cib integration tests: one binary, modules under `tests/cib/`.
+
+#[path = "cib/corpus.rs"]
+mod corpus;
+#[path = "cib/errors.rs"]
+mod errors;
+#[path = "cib/props.rs"]
+mod props;
+#[path = "cib/rules.rs"]
+mod rules;
+#[path = "cib/schema.rs"]
+mod schema;
+#[path = "cib/score.rs"]
+mod score;
+#[path = "cib/time.rs"]
+mod time;
+#[path = "cib/writer.rs"]
+mod writer;

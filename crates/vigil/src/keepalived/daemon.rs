@@ -1,0 +1,683 @@
+//! The VRRP daemon's event loop: one thread, one `ppoll(2)`.
+//!
+//! Inputs are the raw VRRP sockets (one per interface, family, group and AH use, shared
+//! by the instances on it and demultiplexed by VRID), the link monitor and the signal
+//! pipe. Each `vrrp::Instance` is fed packets and timeouts with the current time, and the
+//! loop carries out the actions it returns: adverts, addresses, gratuitous ARPs/NAs,
+//! state changes (logs and notify scripts).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::io;
+use std::net::IpAddr;
+use std::os::fd::AsFd;
+use std::time::Instant;
+
+use anyhow::Context;
+use nix::poll::{PollFd, PollFlags};
+use tracing::{debug, error, info, warn};
+use vigil_net::{Announcer, LinkMonitor, Netlink, SocketOptions, VrrpSocket};
+use vigil_vrrp::{
+    decode_ipv4, decode_ipv6, Action, AdvertEncoder, Family, Instance, Received, State, Stats,
+};
+
+use super::notify::{Notifier, NotifyState};
+use super::signals::{Request, Signals};
+use super::spec::{AddrSpec, InstanceSpec, RouteSpec};
+
+/// Options that come from the command line rather than the config.
+#[derive(Debug, Clone, Default)]
+pub struct DaemonOptions {
+    /// `-V`: leave addresses and routes in place at exit.
+    pub dont_release_vrrp: bool,
+    /// `--ignore-sigint`.
+    pub ignore_sigint: bool,
+}
+
+/// What a reload asks of the daemon.
+pub type Reloader = Box<dyn FnMut() -> Option<(Vec<InstanceSpec>, Option<std::path::PathBuf>)>>;
+
+/// Key of a shared socket: interface, family, multicast group (None: unicast), AH.
+type SockKey = (String, Family, Option<IpAddr>, bool);
+
+struct Sock {
+    key: SockKey,
+    sock: VrrpSocket,
+    /// VRID -> instance slot.
+    demux: Vec<Option<usize>>,
+    users: usize,
+    /// Packets that no instance could take (decode errors, unknown VRID).
+    drops: Stats,
+    unknown_vrid: u64,
+}
+
+struct Inst {
+    spec: InstanceSpec,
+    core: Instance,
+    sock: usize,
+    ifindex: u32,
+    /// One encoder per destination (the group, or each unicast peer).
+    encoders: Vec<(IpAddr, AdvertEncoder)>,
+    /// IPv6 source of adverts (link-local or configured).
+    src6: Option<IpAddr>,
+    addrs: Vec<vigil_net::VirtualAddress>,
+    routes: Vec<vigil_net::VirtualRoute>,
+    /// Earliest deadline of this slot in the heap.
+    queued: Option<Instant>,
+}
+
+/// The daemon.
+pub struct Daemon {
+    nl: Netlink,
+    links: LinkMonitor,
+    signals: Signals,
+    notifier: Notifier,
+    sockets: Vec<Option<Sock>>,
+    announcers: HashMap<u32, Announcer>,
+    slots: Vec<Option<Inst>>,
+    heap: BinaryHeap<Reverse<(Instant, usize)>>,
+    buf: Vec<u8>,
+    opts: DaemonOptions,
+    reload: Reloader,
+}
+
+/// Which descriptor of the poll set is which.
+#[derive(Clone, Copy)]
+enum Source {
+    Signals,
+    Links,
+    Vrrp(usize),
+    Ah(usize),
+}
+
+impl Daemon {
+    /// Opens the kernel interfaces and starts every instance of `specs`.
+    pub fn start(
+        specs: Vec<InstanceSpec>,
+        fifo: Option<std::path::PathBuf>,
+        opts: DaemonOptions,
+        reload: Reloader,
+    ) -> anyhow::Result<Daemon> {
+        let signals = Signals::install(opts.ignore_sigint).context("installing signal handlers")?;
+        let mut d = Daemon {
+            nl: Netlink::new().context("opening rtnetlink")?,
+            links: LinkMonitor::new().context("opening the link monitor")?,
+            signals,
+            notifier: Notifier::with_fifo(fifo.as_deref()),
+            sockets: Vec::new(),
+            announcers: HashMap::new(),
+            slots: Vec::new(),
+            heap: BinaryHeap::new(),
+            buf: vec![0u8; 65536],
+            opts,
+            reload,
+        };
+        let now = Instant::now();
+        for spec in specs {
+            let name = spec.name.clone();
+            if let Err(e) = d.add_instance(now, spec) {
+                error!("({name}) cannot start: {e:#}");
+            }
+        }
+        Ok(d)
+    }
+
+    /// Runs until a stop signal; then releases everything.
+    pub fn run(&mut self) -> anyhow::Result<()> {
+        loop {
+            let timeout = self
+                .heap
+                .peek()
+                .map(|Reverse((t, _))| t.saturating_duration_since(Instant::now()));
+            let mut ready: Vec<Source> = Vec::new();
+            {
+                let mut sources = vec![Source::Signals, Source::Links];
+                let mut fds = vec![
+                    PollFd::new(self.signals.fd(), PollFlags::POLLIN),
+                    PollFd::new(self.links.as_fd(), PollFlags::POLLIN),
+                ];
+                for (i, s) in self.sockets.iter().enumerate() {
+                    let Some(s) = s else { continue };
+                    fds.push(PollFd::new(s.sock.as_fd(), PollFlags::POLLIN));
+                    sources.push(Source::Vrrp(i));
+                    if let Some(ah) = s.sock.ah_fd() {
+                        fds.push(PollFd::new(ah, PollFlags::POLLIN));
+                        sources.push(Source::Ah(i));
+                    }
+                }
+                let ts = timeout.map(nix::sys::time::TimeSpec::from_duration);
+                match nix::poll::ppoll(&mut fds, ts, None) {
+                    Ok(_) => {}
+                    Err(nix::errno::Errno::EINTR) => {}
+                    Err(e) => return Err(e).context("ppoll"),
+                }
+                for (fd, src) in fds.iter().zip(&sources) {
+                    if fd.revents().is_some_and(|r| !r.is_empty()) {
+                        ready.push(*src);
+                    }
+                }
+            }
+            let now = Instant::now();
+            for src in ready {
+                match src {
+                    Source::Signals => {
+                        for req in self.signals.take() {
+                            if self.on_signal(now, req) {
+                                return Ok(());
+                            }
+                        }
+                    }
+                    Source::Links => self.on_links(now),
+                    Source::Vrrp(i) => self.on_socket(now, i, false),
+                    Source::Ah(i) => self.on_socket(now, i, true),
+                }
+            }
+            self.run_timers(Instant::now());
+        }
+    }
+
+    fn on_signal(&mut self, now: Instant, req: Request) -> bool {
+        match req {
+            Request::Stop => {
+                info!("stopping");
+                self.shutdown(now);
+                return true;
+            }
+            Request::Reload => self.reload(now),
+            Request::DumpData => self.write_dump("/tmp/keepalived.data", false),
+            Request::DumpStats => self.write_dump("/tmp/keepalived.stats", true),
+            Request::DumpStatsClear => self.write_dump("/tmp/keepalived.stats", true),
+            Request::DumpJson => self.write_dump("/tmp/keepalived.json", false),
+            Request::Child => self.notifier.reap(),
+        }
+        false
+    }
+
+    fn on_links(&mut self, now: Instant) {
+        let events = match self.links.poll_events() {
+            Ok(e) => e,
+            Err(e) => {
+                warn!("link monitor: {e}");
+                return;
+            }
+        };
+        for ev in events {
+            for slot in 0..self.slots.len() {
+                let hit = matches!(&self.slots[slot], Some(i) if i.ifindex == ev.ifindex);
+                if hit {
+                    if let Some(inst) = self.slots[slot].as_mut() {
+                        info!(
+                            "({}) interface {} is {}",
+                            inst.spec.name,
+                            ev.name,
+                            if ev.up { "up" } else { "down" }
+                        );
+                        inst.core.set_fault(now, !ev.up);
+                    }
+                    self.drain(now, slot);
+                }
+            }
+        }
+    }
+
+    fn on_socket(&mut self, now: Instant, si: usize, ah: bool) {
+        // Bounded: at most this many packets per wake-up, so timers and signals keep
+        // their turn under a flood.
+        for _ in 0..256 {
+            let Some(sock) = self.sockets[si].as_mut() else {
+                return;
+            };
+            let r = if ah {
+                sock.sock.recv_ah(&mut self.buf)
+            } else {
+                sock.sock.recv(&mut self.buf)
+            };
+            let rx = match r {
+                Ok(rx) => rx,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) => {
+                    debug!("{}: receive: {e}", sock.key.0);
+                    sock.drops.packet_len_err += 1;
+                    continue;
+                }
+            };
+            let pkt = &self.buf[..rx.len];
+            let decoded = match (rx.src, rx.dst) {
+                (IpAddr::V4(_), _) => decode_ipv4(pkt).map(Received::V4),
+                (IpAddr::V6(s), IpAddr::V6(d)) => {
+                    decode_ipv6(&pkt[rx.payload_offset..], s, d, rx.hop_limit.unwrap_or(0))
+                        .map(Received::V6)
+                }
+                _ => continue,
+            };
+            let received = match decoded {
+                Ok(r) => r,
+                Err(e) => {
+                    sock.drops.count(e.reason());
+                    continue;
+                }
+            };
+            let vrid = received.advert().vrid;
+            let Some(slot) = sock.demux[vrid as usize] else {
+                sock.unknown_vrid += 1;
+                continue;
+            };
+            if let Some(inst) = self.slots[slot].as_mut() {
+                inst.core.handle_advert(now, &received);
+            }
+            self.drain(now, slot);
+        }
+    }
+
+    fn run_timers(&mut self, now: Instant) {
+        while let Some(Reverse((t, slot))) = self.heap.peek().copied() {
+            if t > now {
+                break;
+            }
+            self.heap.pop();
+            let Some(inst) = self.slots[slot].as_mut() else {
+                continue;
+            };
+            if inst.queued != Some(t) {
+                continue;
+            }
+            inst.queued = None;
+            if inst.core.poll_timeout().is_some_and(|d| d <= now) {
+                inst.core.handle_timeout(now);
+            }
+            self.drain(now, slot);
+        }
+    }
+
+    /// Carries out the actions of instance `slot`, then re-arms its timer.
+    fn drain(&mut self, now: Instant, slot: usize) {
+        let Some(inst) = self.slots[slot].as_mut() else {
+            return;
+        };
+        while let Some(action) = inst.core.poll_action() {
+            match action {
+                Action::SendAdvert { priority } => {
+                    let Some(sock) = self.sockets[inst.sock].as_ref() else {
+                        continue;
+                    };
+                    let ah = sock.key.3;
+                    for (dst, enc) in inst.encoders.iter_mut() {
+                        let pkt = enc.encode(priority);
+                        let r = match (ah, *dst) {
+                            (true, IpAddr::V4(d)) => sock.sock.send_ah(pkt, d),
+                            _ => sock.sock.send(pkt, *dst, inst.src6),
+                        };
+                        if let Err(e) = r {
+                            debug!("({}) advert to {dst}: {e}", inst.spec.name);
+                        }
+                    }
+                }
+                Action::AddAddresses => {
+                    for a in &inst.addrs {
+                        if let Err(e) = self.nl.add_address(a) {
+                            warn!(
+                                "({}) adding {}/{}: {e}",
+                                inst.spec.name, a.addr, a.prefix_len
+                            );
+                        }
+                    }
+                    for r in &inst.routes {
+                        if let Err(e) = self.nl.add_route(r) {
+                            warn!(
+                                "({}) adding route {}/{}: {e}",
+                                inst.spec.name, r.dst, r.prefix_len
+                            );
+                        }
+                    }
+                }
+                Action::RemoveAddresses => {
+                    if self.opts.dont_release_vrrp && inst.core.state() == State::Stop {
+                        continue;
+                    }
+                    for r in &inst.routes {
+                        if let Err(e) = self.nl.del_route(r) {
+                            debug!(
+                                "({}) removing route {}/{}: {e}",
+                                inst.spec.name, r.dst, r.prefix_len
+                            );
+                        }
+                    }
+                    for a in &inst.addrs {
+                        if let Err(e) = self.nl.del_address(a) {
+                            debug!(
+                                "({}) removing {}/{}: {e}",
+                                inst.spec.name, a.addr, a.prefix_len
+                            );
+                        }
+                    }
+                }
+                Action::SendGratuitous { repeat } => {
+                    for a in &inst.addrs {
+                        let Some(ann) = self.announcers.get(&a.ifindex) else {
+                            continue;
+                        };
+                        for _ in 0..repeat.max(1) {
+                            let r = match a.addr {
+                                IpAddr::V4(v4) => ann.send_garp(v4),
+                                IpAddr::V6(v6) => ann.send_unsolicited_na(v6),
+                            };
+                            if let Err(e) = r {
+                                debug!("({}) gratuitous for {}: {e}", inst.spec.name, a.addr);
+                            }
+                        }
+                    }
+                }
+                Action::StateChange { from, to, reason } => {
+                    info!("({}) {from:?} -> {to:?} ({reason:?})", inst.spec.name);
+                    let state = match to {
+                        State::Master => Some(NotifyState::Master),
+                        State::Backup => Some(NotifyState::Backup),
+                        State::Fault => Some(NotifyState::Fault),
+                        State::Stop => Some(NotifyState::Stop),
+                        State::Initialize => None,
+                    };
+                    if let Some(s) = state {
+                        let prio = inst.core.priority();
+                        self.notifier
+                            .instance_state(&inst.spec.name, &inst.spec.scripts, s, prio);
+                    }
+                }
+            }
+        }
+        // Re-arm: only an earlier deadline needs a new heap entry; a later one is
+        // found when the queued entry fires.
+        if let Some(d) = inst.core.poll_timeout() {
+            if inst.queued.is_none_or(|q| d < q) {
+                inst.queued = Some(d);
+                self.heap.push(Reverse((d, slot)));
+            }
+        }
+        let _ = now;
+    }
+
+    fn socket_for(&mut self, key: SockKey) -> anyhow::Result<usize> {
+        if let Some(i) = self
+            .sockets
+            .iter()
+            .position(|s| s.as_ref().is_some_and(|s| s.key == key))
+        {
+            return Ok(i);
+        }
+        let opts = SocketOptions {
+            multicast_group: key.2,
+            ah: key.3,
+        };
+        let family = match key.1 {
+            Family::V4 => vigil_net::Family::V4,
+            Family::V6 => vigil_net::Family::V6,
+        };
+        let sock = VrrpSocket::open(&key.0, family, &opts)
+            .with_context(|| format!("opening VRRP socket on {}", key.0))?;
+        let entry = Sock {
+            key,
+            sock,
+            demux: vec![None; 256],
+            users: 0,
+            drops: Stats::default(),
+            unknown_vrid: 0,
+        };
+        if let Some(i) = self.sockets.iter().position(Option::is_none) {
+            self.sockets[i] = Some(entry);
+            Ok(i)
+        } else {
+            self.sockets.push(Some(entry));
+            Ok(self.sockets.len() - 1)
+        }
+    }
+
+    fn resolve_addr(&mut self, a: &AddrSpec) -> anyhow::Result<vigil_net::VirtualAddress> {
+        let ifindex = self
+            .nl
+            .link_index(&a.dev)
+            .with_context(|| format!("interface {}", a.dev))?;
+        let mut v = vigil_net::VirtualAddress::new(ifindex, a.addr, a.prefix_len);
+        v.broadcast = match a.brd {
+            Some(IpAddr::V4(b)) => Some(b),
+            _ => None,
+        };
+        v.scope = a.scope;
+        v.label = a.label.clone();
+        v.peer = a.peer;
+        v.nodad = a.nodad;
+        v.noprefixroute = a.noprefixroute;
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.announcers.entry(ifindex) {
+            match Announcer::open(&a.dev) {
+                Ok(ann) => {
+                    slot.insert(ann);
+                }
+                Err(e) => warn!("gratuitous ARP/NA on {}: {e}", a.dev),
+            }
+        }
+        Ok(v)
+    }
+
+    fn resolve_route(&mut self, r: &RouteSpec) -> anyhow::Result<vigil_net::VirtualRoute> {
+        let mut v = vigil_net::VirtualRoute::new(r.dst, r.prefix_len);
+        v.via = r.via;
+        v.src = r.src;
+        v.ifindex = match &r.dev {
+            Some(dev) => Some(
+                self.nl
+                    .link_index(dev)
+                    .with_context(|| format!("interface {dev}"))?,
+            ),
+            None => None,
+        };
+        v.table = r.table;
+        v.metric = r.metric;
+        v.scope = r.scope;
+        v.kind = match r.kind {
+            vigil_kaconf::config::RouteType::Unicast => vigil_net::RouteKind::Unicast,
+            vigil_kaconf::config::RouteType::Blackhole => vigil_net::RouteKind::Blackhole,
+            vigil_kaconf::config::RouteType::Unreachable => vigil_net::RouteKind::Unreachable,
+            vigil_kaconf::config::RouteType::Prohibit => vigil_net::RouteKind::Prohibit,
+        };
+        Ok(v)
+    }
+
+    /// Resolves `spec` against the kernel and starts its core; `resume` carries the
+    /// state of an instance that a reload replaced.
+    fn add_instance(&mut self, now: Instant, spec: InstanceSpec) -> anyhow::Result<()> {
+        let ifindex = self
+            .nl
+            .link_index(&spec.interface)
+            .with_context(|| format!("interface {}", spec.interface))?;
+        let link = self.nl.link_by_index(ifindex)?;
+        let family = spec.core.family;
+        let primary: IpAddr = match (spec.src, family) {
+            (Some(a), _) => a,
+            (None, Family::V4) => self
+                .nl
+                .primary_ipv4(ifindex)?
+                .map(IpAddr::V4)
+                .with_context(|| format!("no IPv4 address on {}", spec.interface))?,
+            (None, Family::V6) => self
+                .nl
+                .link_local_ipv6(ifindex)?
+                .map(IpAddr::V6)
+                .with_context(|| format!("no IPv6 link-local address on {}", spec.interface))?,
+        };
+        let mut cfg = spec.core.clone();
+        cfg.primary_addr = primary;
+        let ah = matches!(cfg.auth, vigil_vrrp::Auth::Ah(_));
+        let unicast = !spec.peers.is_empty();
+        let key: SockKey = (
+            spec.interface.clone(),
+            family,
+            if unicast { None } else { Some(spec.group) },
+            ah,
+        );
+        let dsts: Vec<IpAddr> = if unicast {
+            spec.peers.clone()
+        } else {
+            vec![spec.group]
+        };
+        let mut encoders = Vec::with_capacity(dsts.len());
+        for dst in dsts {
+            encoders.push((
+                dst,
+                cfg.encoder(primary, dst)
+                    .with_context(|| format!("advert to {dst}"))?,
+            ));
+        }
+        let core = Instance::new(cfg)?;
+        let addrs = spec
+            .addrs
+            .iter()
+            .map(|a| self.resolve_addr(a))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let routes = spec
+            .routes
+            .iter()
+            .map(|r| self.resolve_route(r))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let si = self.socket_for(key)?;
+        let vrid = spec.core.vrid as usize;
+        let slot = self
+            .slots
+            .iter()
+            .position(Option::is_none)
+            .unwrap_or(self.slots.len());
+        {
+            let sock = self.sockets[si].as_mut().expect("socket just opened");
+            if let Some(other) = sock.demux[vrid] {
+                anyhow::bail!(
+                    "VRID {vrid} on {} is already used by slot {other}",
+                    spec.interface
+                );
+            }
+            sock.demux[vrid] = Some(slot);
+            sock.users += 1;
+        }
+        let src6 = if family == Family::V6 {
+            Some(primary)
+        } else {
+            None
+        };
+        let name = spec.name.clone();
+        let inst = Inst {
+            spec,
+            core,
+            sock: si,
+            ifindex,
+            encoders,
+            src6,
+            addrs,
+            routes,
+            queued: None,
+        };
+        if slot == self.slots.len() {
+            self.slots.push(Some(inst));
+        } else {
+            self.slots[slot] = Some(inst);
+        }
+        info!(
+            "({name}) starting on {} (VRID {vrid}, {family:?}, source {primary})",
+            link.name
+        );
+        let inst = self.slots[slot].as_mut().expect("slot just filled");
+        inst.core.start(now);
+        if !link.up {
+            inst.core.set_fault(now, true);
+        }
+        self.drain(now, slot);
+        Ok(())
+    }
+
+    /// Stops instance `slot` (priority 0 if master, addresses removed) and frees it.
+    fn remove_instance(&mut self, now: Instant, slot: usize) {
+        if let Some(inst) = self.slots[slot].as_mut() {
+            inst.core.shutdown(now);
+        }
+        self.drain(now, slot);
+        let Some(inst) = self.slots[slot].take() else {
+            return;
+        };
+        if let Some(sock) = self.sockets[inst.sock].as_mut() {
+            sock.demux[inst.spec.core.vrid as usize] = None;
+            sock.users -= 1;
+            if sock.users == 0 {
+                self.sockets[inst.sock] = None;
+            }
+        }
+    }
+
+    fn shutdown(&mut self, now: Instant) {
+        for slot in 0..self.slots.len() {
+            if self.slots[slot].is_some() {
+                self.remove_instance(now, slot);
+            }
+        }
+    }
+
+    /// SIGHUP: a transaction. The new configuration is loaded and checked first; on error
+    /// the running one stays. Instances whose spec did not change are not touched at all.
+    fn reload(&mut self, now: Instant) {
+        info!("reloading configuration");
+        let Some((specs, _fifo)) = (self.reload)() else {
+            warn!("reload: configuration has errors; keeping the running one");
+            return;
+        };
+        let mut kept = 0;
+        let mut wanted: Vec<Option<InstanceSpec>> = specs.into_iter().map(Some).collect();
+        for slot in 0..self.slots.len() {
+            let Some(inst) = &self.slots[slot] else {
+                continue;
+            };
+            let same = wanted
+                .iter()
+                .position(|w| w.as_ref().is_some_and(|w| w.same_as(&inst.spec)));
+            if let Some(i) = same {
+                wanted[i] = None;
+                kept += 1;
+                continue;
+            }
+            info!("({}) removed or changed by the reload", inst.spec.name);
+            self.remove_instance(now, slot);
+        }
+        let mut added = 0;
+        for spec in wanted.into_iter().flatten() {
+            let name = spec.name.clone();
+            match self.add_instance(now, spec) {
+                Ok(()) => added += 1,
+                Err(e) => error!("({name}) cannot start: {e:#}"),
+            }
+        }
+        info!("reload done: {kept} unchanged, {added} started");
+    }
+
+    fn write_dump(&self, path: &str, stats: bool) {
+        let mut out = String::new();
+        for inst in self.slots.iter().flatten() {
+            let s = inst.core.stats();
+            out.push_str(&format!("VRRP Instance: {}\n", inst.spec.name));
+            if stats {
+                out.push_str(&format!(
+                    "  Advertisements:\n    Received: {}\n    Sent: {}\n  Became master: {}\n  Released master: {}\n  \
+                     Packet Errors:\n    Length: {}\n    TTL: {}\n    Invalid Type: {}\n    Advertisement Interval: {}\n    \
+                     Address List: {}\n  Authentication Errors:\n    Invalid Type: {}\n    Type Mismatch: {}\n    Failure: {}\n  \
+                     Priority Zero:\n    Received: {}\n    Sent: {}\n",
+                    s.advert_rcvd, s.advert_sent, s.became_master, s.release_master, s.packet_len_err, s.ip_ttl_err,
+                    s.invalid_type_rcvd, s.advert_interval_err, s.addr_list_err, s.invalid_authtype, s.authtype_mismatch,
+                    s.auth_failure, s.pri_zero_rcvd, s.pri_zero_sent
+                ));
+            } else {
+                out.push_str(&format!(
+                    "  State = {:?}\n  Virtual Router ID = {}\n  Priority = {}\n  Interface = {}\n",
+                    inst.core.state(),
+                    inst.spec.core.vrid,
+                    inst.core.priority(),
+                    inst.spec.interface
+                ));
+            }
+        }
+        if let Err(e) = std::fs::write(path, out) {
+            warn!("writing {path}: {e}");
+        }
+    }
+}

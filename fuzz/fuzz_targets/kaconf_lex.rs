@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
         None => (data, &[][..]),
     };
     let fs = MemFs::new()
-        .with("/f/keepalived.conf", String::from_utf8_lossy(main).into_owned())
+        .with(
+            "/f/keepalived.conf",
+            String::from_utf8_lossy(main).into_owned(),
+        )
         .with("/f/inc.conf", String::from_utf8_lossy(inc).into_owned());
     let opts = LoadOptions {
         config_id: Some("main".into()),

@@ -36,6 +36,15 @@ impl fmt::Display for Pos {
     }
 }
 
+/// `<element id="id">`, or `<element>` when it has no id.
+fn tag(element: &str, id: &str) -> String {
+    if id.is_empty() {
+        format!("<{element}>")
+    } else {
+        format!("<{element} id=\"{id}\">")
+    }
+}
+
 /// Why a CIB could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CibError {
@@ -64,7 +73,10 @@ pub enum CibError {
         found: String,
     },
     /// A required attribute is absent.
-    #[error("{pos}: <{element} id=\"{id}\"> is missing required attribute \"{attribute}\"")]
+    #[error(
+        "{pos}: {} is missing required attribute \"{attribute}\"",
+        tag(element, id)
+    )]
     MissingAttribute {
         /// Where the element starts.
         pos: Pos,
@@ -76,7 +88,7 @@ pub enum CibError {
         attribute: String,
     },
     /// A required child element is absent.
-    #[error("{pos}: <{element} id=\"{id}\"> is missing required child <{child}>")]
+    #[error("{pos}: {} is missing required child <{child}>", tag(element, id))]
     MissingElement {
         /// Where the element starts.
         pos: Pos,
@@ -88,7 +100,10 @@ pub enum CibError {
         child: String,
     },
     /// An attribute value is not allowed.
-    #[error("{pos}: <{element} id=\"{id}\"> has invalid {attribute}=\"{value}\": {reason}")]
+    #[error(
+        "{pos}: {} has invalid {attribute}=\"{value}\": {reason}",
+        tag(element, id)
+    )]
     InvalidValue {
         /// Where the element starts.
         pos: Pos,
@@ -104,7 +119,10 @@ pub enum CibError {
         reason: &'static str,
     },
     /// A score attribute is not a score.
-    #[error("{pos}: <{element} id=\"{id}\"> has impossible score {attribute}=\"{value}\"")]
+    #[error(
+        "{pos}: {} has impossible score {attribute}=\"{value}\"",
+        tag(element, id)
+    )]
     InvalidScore {
         /// Where the element starts.
         pos: Pos,
@@ -130,7 +148,10 @@ pub enum CibError {
         first: Pos,
     },
     /// An attribute or `id-ref` names something that does not exist.
-    #[error("{pos}: <{element} id=\"{id}\"> {attribute}=\"{target}\" names no {expected}")]
+    #[error(
+        "{pos}: {} {attribute}=\"{target}\" names no {expected}",
+        tag(element, id)
+    )]
     DanglingReference {
         /// Where the referring element starts.
         pos: Pos,

@@ -7,6 +7,7 @@
 mod dom;
 pub mod error;
 pub mod model;
+mod node_attrs;
 pub mod rules;
 pub mod score;
 pub mod time;

@@ -179,13 +179,15 @@ impl<'d> Reader<'d> {
     /// As [`Reader::interval`], but an unreadable value is a warning and
     /// reads as absent (Pacemaker falls back to the default timeout).
     pub(crate) fn lenient_interval(&mut self, n: &Node, attr: &str) -> Option<u64> {
-        match self.interval(n, attr) {
-            Ok(v) => v,
-            Err(e) => {
-                self.warn(n, format!("{e}; using the default"));
-                None
-            }
+        let v = n.attr(attr)?;
+        let ms = time::parse_interval_ms(v);
+        if ms.is_none() {
+            self.warn(
+                n,
+                format!("{attr}=\"{v}\" is not a duration; using the default"),
+            );
         }
+        ms
     }
 
     pub(crate) fn role(&self, n: &Node, attr: &str) -> Result<Option<Role>, CibError> {

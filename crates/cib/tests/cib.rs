@@ -4,6 +4,10 @@
 mod corpus;
 #[path = "cib/errors.rs"]
 mod errors;
+#[path = "cib/golden.rs"]
+mod golden;
+#[path = "cib/kitchen.rs"]
+mod kitchen;
 #[path = "cib/props.rs"]
 mod props;
 #[path = "cib/rules.rs"]
@@ -12,6 +16,8 @@ mod rules;
 mod schema;
 #[path = "cib/score.rs"]
 mod score;
+#[path = "cib/simulate.rs"]
+mod simulate;
 #[path = "cib/time.rs"]
 mod time;
 #[path = "cib/writer.rs"]

@@ -10,5 +10,7 @@ mod corpus;
 mod dump;
 #[path = "kaconf/lexer.rs"]
 mod lexer;
+#[path = "kaconf/props.rs"]
+mod props;
 #[path = "kaconf/tree.rs"]
 mod tree;

@@ -6,7 +6,14 @@ use crate::unpack::WorkingSet;
 
 /// Find or create an action; returns its index. Actions are kept per resource in
 /// creation order; the graph lists them newest first, as Pacemaker does.
-pub fn action(ws: &mut WorkingSet, kind: ActionKind, rsc: Option<usize>, task: &str, interval_ms: u64, node: Option<usize>) -> usize {
+pub fn action(
+    ws: &mut WorkingSet,
+    kind: ActionKind,
+    rsc: Option<usize>,
+    task: &str,
+    interval_ms: u64,
+    node: Option<usize>,
+) -> usize {
     let key = match rsc {
         Some(r) => format!("{}_{}_{}", ws.rscs[r].id, task, interval_ms),
         None => task.to_string(),
@@ -34,7 +41,11 @@ pub fn action(ws: &mut WorkingSet, kind: ActionKind, rsc: Option<usize>, task: &
 /// Order `a` before `b`.
 pub fn order(ws: &mut WorkingSet, a: usize, b: usize) {
     if a != b && !ws.edges.iter().any(|e| e.before == a && e.after == b) {
-        ws.edges.push(Edge { before: a, after: b, flags: 0 });
+        ws.edges.push(Edge {
+            before: a,
+            after: b,
+            flags: 0,
+        });
     }
 }
 
@@ -45,7 +56,14 @@ pub fn create(ws: &mut WorkingSet) {
     if ws.fencing_enabled {
         for n in 0..ws.nodes.len() {
             if ws.nodes[n].unclean && ws.nodes[n].kind == NodeKind::Member {
-                let a = action(ws, ActionKind::Fence, None, &format!("stonith-{}-reboot", ws.nodes[n].uname), 0, Some(n));
+                let a = action(
+                    ws,
+                    ActionKind::Fence,
+                    None,
+                    &format!("stonith-{}-reboot", ws.nodes[n].uname),
+                    0,
+                    Some(n),
+                );
                 ws.actions[a].detail = "reboot".into();
                 ws.actions[a].task = "stonith".into();
             }
@@ -141,7 +159,11 @@ fn create_probes(ws: &mut WorkingSet, r: usize) {
             // One probe per node for an anonymous clone, by the instance that will run
             // there (else the first instance that runs nowhere).
             let base = ws.rscs[r].base_id.clone();
-            let siblings: Vec<usize> = ws.primitives(c).into_iter().filter(|&p| ws.rscs[p].base_id == base).collect();
+            let siblings: Vec<usize> = ws
+                .primitives(c)
+                .into_iter()
+                .filter(|&p| ws.rscs[p].base_id == base)
+                .collect();
             if siblings.iter().any(|&p| ws.rscs[p].probed_on.contains(&n)) {
                 continue;
             }
@@ -150,10 +172,9 @@ fn create_probes(ws: &mut WorkingSet, r: usize) {
                 .copied()
                 .find(|&p| ws.rscs[p].assigned == Some(n))
                 .or_else(|| {
-                    siblings
-                        .iter()
-                        .copied()
-                        .find(|&p| ws.rscs[p].assigned.is_none() && ws.rscs[p].running_on.is_empty())
+                    siblings.iter().copied().find(|&p| {
+                        ws.rscs[p].assigned.is_none() && ws.rscs[p].running_on.is_empty()
+                    })
                 });
             if chosen != Some(r) {
                 continue;
@@ -206,8 +227,16 @@ fn create_collective(ws: &mut WorkingSet, r: usize) {
         let nested = ws.rscs[k].variant != Variant::Primitive;
         let starts = member_actions(ws, k, "start");
         let stops = member_actions(ws, k, "stop");
-        let kstart_done = if nested { member_actions(ws, k, "running") } else { starts.clone() };
-        let kstop_done = if nested { member_actions(ws, k, "stopped") } else { stops.clone() };
+        let kstart_done = if nested {
+            member_actions(ws, k, "running")
+        } else {
+            starts.clone()
+        };
+        let kstop_done = if nested {
+            member_actions(ws, k, "stopped")
+        } else {
+            stops.clone()
+        };
         let k_starting = starts.iter().any(|&a| !ws.actions[a].optional);
         let k_stopping = stops.iter().any(|&a| !ws.actions[a].optional);
         any_start |= k_starting;
@@ -254,7 +283,9 @@ fn create_collective(ws: &mut WorkingSet, r: usize) {
 }
 
 fn fence_of(ws: &WorkingSet, n: usize) -> Option<usize> {
-    ws.actions.iter().position(|a| a.kind == ActionKind::Fence && a.node == Some(n))
+    ws.actions
+        .iter()
+        .position(|a| a.kind == ActionKind::Fence && a.node == Some(n))
 }
 
 fn create_primitive(ws: &mut WorkingSet, r: usize) {
@@ -289,26 +320,47 @@ fn create_primitive(ws: &mut WorkingSet, r: usize) {
                 order(ws, s, st);
             }
             if res.requires == "fencing" {
-                let fences: Vec<usize> = ws.actions.iter().filter(|a| a.kind == ActionKind::Fence).map(|a| a.id).collect();
+                let fences: Vec<usize> = ws
+                    .actions
+                    .iter()
+                    .filter(|a| a.kind == ActionKind::Fence)
+                    .map(|a| a.id)
+                    .collect();
                 for f in fences {
                     order(ws, f, st);
                 }
             }
-            let probes: Vec<usize> = ws.actions.iter().filter(|a| a.rsc == Some(r) && a.task == "monitor" && a.interval_ms == 0).map(|a| a.id).collect();
+            let probes: Vec<usize> = ws
+                .actions
+                .iter()
+                .filter(|a| a.rsc == Some(r) && a.task == "monitor" && a.interval_ms == 0)
+                .map(|a| a.id)
+                .collect();
             for p in probes {
                 order(ws, p, st);
             }
         }
         // Recurring monitors for the role it will have.
         let active = res.active_recurring.get(&n).cloned().unwrap_or_default();
-        for op in res.ops.iter().filter(|o| o.name == "monitor" && o.interval_ms > 0 && o.enabled) {
+        for op in res
+            .ops
+            .iter()
+            .filter(|o| o.name == "monitor" && o.interval_ms > 0 && o.enabled)
+        {
             if op.role.is_some_and(|x| x != Role::Started) {
                 continue;
             }
             if !needs_start && active.iter().any(|(i, _)| *i == op.interval_ms) {
                 continue;
             }
-            let m = action(ws, ActionKind::Resource, Some(r), "monitor", op.interval_ms, Some(n));
+            let m = action(
+                ws,
+                ActionKind::Resource,
+                Some(r),
+                "monitor",
+                op.interval_ms,
+                Some(n),
+            );
             if needs_start {
                 let st = action(ws, ActionKind::Resource, Some(r), "start", 0, Some(n));
                 order(ws, st, m);
@@ -322,8 +374,14 @@ pub fn summary(ws: &WorkingSet) -> Vec<String> {
     let mut out = Vec::new();
     for a in ws.actions.iter().filter(|a| a.kind == ActionKind::Fence) {
         if let Some(n) = a.node {
-            let reason = ws.nodes[n].fence_reason.clone().unwrap_or_else(|| "node is unclean".into());
-            out.push(format!("Fence ({}) {} '{}'", a.detail, ws.nodes[n].uname, reason));
+            let reason = ws.nodes[n]
+                .fence_reason
+                .clone()
+                .unwrap_or_else(|| "node is unclean".into());
+            out.push(format!(
+                "Fence ({}) {} '{}'",
+                a.detail, ws.nodes[n].uname, reason
+            ));
         }
     }
     for &t in &ws.top {
@@ -338,20 +396,33 @@ pub fn summary(ws: &WorkingSet) -> Vec<String> {
             let id = &res.id;
             match (cur.as_slice(), next) {
                 ([], Some(n)) => out.push(format!("{:<10} {id:<7} ( {} )", "Start", name(n))),
-                ([c], Some(n)) if *c == n => {
-                    if res.failed_on.contains(c) {
-                        out.push(format!("{:<10} {id:<7} ( {} )", "Recover", name(n)));
-                    }
+                ([c], Some(n)) if *c == n && res.failed_on.contains(c) => {
+                    out.push(format!("{:<10} {id:<7} ( {} )", "Recover", name(n)));
                 }
+                ([c], Some(n)) if *c == n => {}
                 ([c], Some(n)) => {
                     if res.failed_on.contains(c) {
-                        out.push(format!("{:<10} {id:<7} ( {} -> {} )", "Recover", name(*c), name(n)));
+                        out.push(format!(
+                            "{:<10} {id:<7} ( {} -> {} )",
+                            "Recover",
+                            name(*c),
+                            name(n)
+                        ));
                     } else {
-                        out.push(format!("{:<10} {id:<7} ( {} -> {} )", "Move", name(*c), name(n)));
+                        out.push(format!(
+                            "{:<10} {id:<7} ( {} -> {} )",
+                            "Move",
+                            name(*c),
+                            name(n)
+                        ));
                     }
                 }
                 ([c], None) => {
-                    let why = if res.target_role == Some(Role::Stopped) { "" } else { "  due to node availability" };
+                    let why = if res.target_role == Some(Role::Stopped) {
+                        ""
+                    } else {
+                        "  due to node availability"
+                    };
                     out.push(format!("{:<10} {id:<7} ( {} ){why}", "Stop", name(*c)));
                 }
                 (cs, _) if cs.len() > 1 => {

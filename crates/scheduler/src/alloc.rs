@@ -107,7 +107,10 @@ fn dependencies(ws: &WorkingSet, r: usize) -> Vec<(usize, i64)> {
         }
     }
     for c in &ws.colocations {
-        if chain.contains(&c.dependent) && c.dependent_role.is_none_or(|x| x == Role::Started) && c.primary_role.is_none_or(|x| x == Role::Started) {
+        if chain.contains(&c.dependent)
+            && c.dependent_role.is_none_or(|x| x == Role::Started)
+            && c.primary_role.is_none_or(|x| x == Role::Started)
+        {
             out.push((c.primary, c.score));
         }
     }
@@ -134,7 +137,8 @@ fn is_stopped_by_config(ws: &WorkingSet, r: usize) -> bool {
         }
         cur = ws.rscs[x].parent;
     }
-    ws.stop_all || (!ws.have_quorum && ws.no_quorum_policy != "ignore" && ws.no_quorum_policy != "freeze")
+    ws.stop_all
+        || (!ws.have_quorum && ws.no_quorum_policy != "ignore" && ws.no_quorum_policy != "freeze")
 }
 
 /// Clone instances: keep running instances where they are, then spread the rest over
@@ -157,11 +161,15 @@ fn assign_clone(ws: &mut WorkingSet, c: usize) {
     let stopped = is_stopped_by_config(ws, c);
     let managed = ws.rscs[c].managed;
     let mut assigned: Vec<Option<usize>> = vec![None; instances.len()];
-    let node_ok = |ws: &WorkingSet, i: usize, n: usize, counts: &std::collections::BTreeMap<usize, usize>| {
-        scores.get(&n).is_some_and(|&s| s >= 0)
-            && counts.get(&n).copied().unwrap_or(0) < node_max
-            && ws.primitives(i).iter().all(|&p| ws.rscs[p].allowed.get(&n).is_none_or(|&s| s > -INFINITY))
-    };
+    let node_ok =
+        |ws: &WorkingSet, i: usize, n: usize, counts: &std::collections::BTreeMap<usize, usize>| {
+            scores.get(&n).is_some_and(|&s| s >= 0)
+                && counts.get(&n).copied().unwrap_or(0) < node_max
+                && ws
+                    .primitives(i)
+                    .iter()
+                    .all(|&p| ws.rscs[p].allowed.get(&n).is_none_or(|&s| s > -INFINITY))
+        };
     // Spread evenly: while keeping instances where they run, no node takes more than
     // its fair share.
     let available = scores.values().filter(|&&s| s >= 0).count().max(1);
@@ -175,7 +183,9 @@ fn assign_clone(ws: &mut WorkingSet, c: usize) {
                 (r.running_on.len() == 1).then(|| r.running_on[0].0)
             });
             if let Some(n) = cur {
-                if !managed || (node_ok(ws, i, n, &counts) && counts.get(&n).copied().unwrap_or(0) < fair) {
+                if !managed
+                    || (node_ok(ws, i, n, &counts) && counts.get(&n).copied().unwrap_or(0) < fair)
+                {
                     assigned[k] = Some(n);
                     *counts.entry(n).or_default() += 1;
                 }
@@ -194,7 +204,13 @@ fn assign_clone(ws: &mut WorkingSet, c: usize) {
                     .collect();
                 cands.sort_by(|a, b| {
                     b.1.cmp(&a.1)
-                        .then(counts.get(&a.0).copied().unwrap_or(0).cmp(&counts.get(&b.0).copied().unwrap_or(0)))
+                        .then(
+                            counts
+                                .get(&a.0)
+                                .copied()
+                                .unwrap_or(0)
+                                .cmp(&counts.get(&b.0).copied().unwrap_or(0)),
+                        )
                         .then(ws.nodes[a.0].num_assigned.cmp(&ws.nodes[b.0].num_assigned))
                         .then(natural_cmp(&ws.nodes[a.0].uname, &ws.nodes[b.0].uname))
                 });
@@ -218,7 +234,11 @@ fn assign_clone(ws: &mut WorkingSet, c: usize) {
     ws.rscs[c].allowed = scores;
 }
 
-fn apply_deps(ws: &WorkingSet, deps: &[(usize, i64)], scores: &mut std::collections::BTreeMap<usize, i64>) {
+fn apply_deps(
+    ws: &WorkingSet,
+    deps: &[(usize, i64)],
+    scores: &mut std::collections::BTreeMap<usize, i64>,
+) {
     for &(p, score) in deps {
         let pnodes: Vec<usize> = match ws.rscs[p].variant {
             Variant::Clone => clone_nodes(ws, p),
@@ -243,7 +263,10 @@ fn apply_deps(ws: &WorkingSet, deps: &[(usize, i64)], scores: &mut std::collecti
 fn primary_node(ws: &WorkingSet, p: usize) -> Option<usize> {
     match ws.rscs[p].variant {
         Variant::Primitive => ws.rscs[p].assigned,
-        Variant::Group => ws.rscs[p].children.first().and_then(|&c| primary_node(ws, c)),
+        Variant::Group => ws.rscs[p]
+            .children
+            .first()
+            .and_then(|&c| primary_node(ws, c)),
         _ => None,
     }
 }

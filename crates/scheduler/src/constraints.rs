@@ -10,7 +10,11 @@ use crate::xml::Element;
 use crate::SchedError;
 
 /// Unpack all constraints in configuration order.
-pub fn unpack_constraints(ws: &mut WorkingSet, config: &Element, _status: &Element) -> Result<(), SchedError> {
+pub fn unpack_constraints(
+    ws: &mut WorkingSet,
+    config: &Element,
+    _status: &Element,
+) -> Result<(), SchedError> {
     let empty = Element::default();
     let cons = config.child("constraints").unwrap_or(&empty);
     let tags: BTreeMap<String, Vec<String>> = config
@@ -44,11 +48,13 @@ fn resolve(ws: &WorkingSet, id: &str, tags: &BTreeMap<String, Vec<String>>) -> V
     if let Some(r) = ws.top.iter().copied().find(|&r| ws.rscs[r].id == id) {
         return vec![r];
     }
-    if let Some(r) = ws
-        .rscs
-        .iter()
-        .position(|r| r.id == id || (r.base_id == id && r.parent.is_some_and(|p| ws.rscs[p].variant == Variant::Group && ws.rscs[p].parent.is_none())))
-    {
+    if let Some(r) = ws.rscs.iter().position(|r| {
+        r.id == id
+            || (r.base_id == id
+                && r.parent.is_some_and(|p| {
+                    ws.rscs[p].variant == Variant::Group && ws.rscs[p].parent.is_none()
+                }))
+    }) {
         return vec![r];
     }
     if let Some(members) = tags.get(id) {
@@ -84,12 +90,20 @@ fn unknown(e: &Element, what: &'static str, reference: &str) -> SchedError {
     }
 }
 
-fn unpack_location(ws: &mut WorkingSet, c: &Element, tags: &BTreeMap<String, Vec<String>>) -> Result<(), SchedError> {
+fn unpack_location(
+    ws: &mut WorkingSet,
+    c: &Element,
+    tags: &BTreeMap<String, Vec<String>>,
+) -> Result<(), SchedError> {
     let mut targets: Vec<usize> = Vec::new();
     if let Some(r) = c.attr("rsc") {
         targets = resolve(ws, r, tags);
         if targets.is_empty() {
-            ws.warn(format!("rsc_location '{}': unknown resource '{}'", c.id(), r));
+            ws.warn(format!(
+                "rsc_location '{}': unknown resource '{}'",
+                c.id(),
+                r
+            ));
             return Ok(());
         }
     } else if let Some(p) = c.attr("rsc-pattern") {
@@ -206,7 +220,11 @@ fn set_members(ws: &WorkingSet, set: &Element, tags: &BTreeMap<String, Vec<Strin
         .collect()
 }
 
-fn unpack_colocation(ws: &mut WorkingSet, c: &Element, tags: &BTreeMap<String, Vec<String>>) -> Result<(), SchedError> {
+fn unpack_colocation(
+    ws: &mut WorkingSet,
+    c: &Element,
+    tags: &BTreeMap<String, Vec<String>>,
+) -> Result<(), SchedError> {
     let score = score_attr(c, "score")?.unwrap_or(0);
     let node_attribute = c.attr("node-attribute").unwrap_or("#uname").to_string();
     let influence = c.attr("influence").map(is_true).unwrap_or(true);
@@ -218,11 +236,19 @@ fn unpack_colocation(ws: &mut WorkingSet, c: &Element, tags: &BTreeMap<String, V
         let da = resolve(ws, a, tags);
         let pb = resolve(ws, b, tags);
         if da.is_empty() {
-            ws.warn(format!("rsc_colocation '{}': unknown resource '{}'", c.id(), a));
+            ws.warn(format!(
+                "rsc_colocation '{}': unknown resource '{}'",
+                c.id(),
+                a
+            ));
             return Ok(());
         }
         if pb.is_empty() {
-            ws.warn(format!("rsc_colocation '{}': unknown resource '{}'", c.id(), b));
+            ws.warn(format!(
+                "rsc_colocation '{}': unknown resource '{}'",
+                c.id(),
+                b
+            ));
             return Ok(());
         }
         ws.colocations.push(Colocation {
@@ -312,31 +338,43 @@ fn inverse_task(t: &str) -> &'static str {
     }
 }
 
-fn push_order(ws: &mut WorkingSet, id: &str, first: usize, ft: &str, then: usize, tt: &str, kind: OrderKind, symmetrical: bool) {
-    ws.orderings.push(Ordering {
+/// Record an ordering and, when symmetrical, its inverse (stop B before stopping A).
+fn push_order(ws: &mut WorkingSet, o: Ordering, symmetrical: bool) {
+    let inverse = if symmetrical && o.kind != OrderKind::Serialize {
+        let (fi, ti) = (inverse_task(&o.first_task), inverse_task(&o.then_task));
+        (!fi.is_empty() && !ti.is_empty()).then(|| Ordering {
+            id: o.id.clone(),
+            first: o.then,
+            first_task: ti.into(),
+            then: o.first,
+            then_task: fi.into(),
+            kind: o.kind,
+        })
+    } else {
+        None
+    };
+    ws.orderings.push(o);
+    if let Some(inv) = inverse {
+        ws.orderings.push(inv);
+    }
+}
+
+fn ord(id: &str, first: usize, ft: &str, then: usize, tt: &str, kind: OrderKind) -> Ordering {
+    Ordering {
         id: id.into(),
         first,
         first_task: ft.into(),
         then,
         then_task: tt.into(),
         kind,
-    });
-    if symmetrical && kind != OrderKind::Serialize {
-        let (fi, ti) = (inverse_task(ft), inverse_task(tt));
-        if !fi.is_empty() && !ti.is_empty() {
-            ws.orderings.push(Ordering {
-                id: id.into(),
-                first: then,
-                first_task: ti.into(),
-                then: first,
-                then_task: fi.into(),
-                kind,
-            });
-        }
     }
 }
 
-fn unpack_order(ws: &mut WorkingSet, c: &Element, tags: &BTreeMap<String, Vec<String>>) -> Result<(), SchedError> {
+fn unpack_order(
+    ws: &mut WorkingSet,
+    c: &Element,
+    tags: &BTreeMap<String, Vec<String>>,
+) -> Result<(), SchedError> {
     let kind = order_kind(c)?;
     let symmetrical = c
         .attr("symmetrical")
@@ -355,7 +393,7 @@ fn unpack_order(ws: &mut WorkingSet, c: &Element, tags: &BTreeMap<String, Vec<St
         }
         let ft = c.attr("first-action").unwrap_or("start");
         let tt = c.attr("then-action").unwrap_or(ft);
-        push_order(ws, c.id(), fa[0], ft, tb[0], tt, kind, symmetrical);
+        push_order(ws, ord(c.id(), fa[0], ft, tb[0], tt, kind), symmetrical);
         return Ok(());
     }
     let mut prev: Option<(Vec<usize>, String, bool)> = None;
@@ -369,15 +407,27 @@ fn unpack_order(ws: &mut WorkingSet, c: &Element, tags: &BTreeMap<String, Vec<St
         };
         if sequential {
             for w in members.windows(2) {
-                push_order(ws, c.id(), w[0], &action, w[1], &action, skind, symmetrical);
+                push_order(
+                    ws,
+                    ord(c.id(), w[0], &action, w[1], &action, skind),
+                    symmetrical,
+                );
             }
         }
         if let Some((pm, pa, pseq)) = &prev {
-            let firsts: Vec<usize> = if *pseq { pm.last().copied().into_iter().collect() } else { pm.clone() };
-            let thens: Vec<usize> = if sequential { members.first().copied().into_iter().collect() } else { members.clone() };
+            let firsts: Vec<usize> = if *pseq {
+                pm.last().copied().into_iter().collect()
+            } else {
+                pm.clone()
+            };
+            let thens: Vec<usize> = if sequential {
+                members.first().copied().into_iter().collect()
+            } else {
+                members.clone()
+            };
             for &f in &firsts {
                 for &t in &thens {
-                    push_order(ws, c.id(), f, pa, t, &action, kind, symmetrical);
+                    push_order(ws, ord(c.id(), f, pa, t, &action, kind), symmetrical);
                 }
             }
         }

@@ -11,7 +11,12 @@ use crate::unpack::WorkingSet;
 fn synapse_order(ws: &WorkingSet) -> Vec<usize> {
     let mut out = Vec::new();
     fn walk(ws: &WorkingSet, r: usize, out: &mut Vec<usize>) {
-        let mut own: Vec<usize> = ws.actions.iter().filter(|a| a.rsc == Some(r)).map(|a| a.id).collect();
+        let mut own: Vec<usize> = ws
+            .actions
+            .iter()
+            .filter(|a| a.rsc == Some(r))
+            .map(|a| a.id)
+            .collect();
         own.reverse();
         // Clones add their instances' actions before their own; everything else
         // its own first.
@@ -30,7 +35,12 @@ fn synapse_order(ws: &WorkingSet) -> Vec<usize> {
     for &t in &ws.top {
         walk(ws, t, &mut out);
     }
-    let mut rest: Vec<usize> = ws.actions.iter().filter(|a| a.rsc.is_none()).map(|a| a.id).collect();
+    let mut rest: Vec<usize> = ws
+        .actions
+        .iter()
+        .filter(|a| a.rsc.is_none())
+        .map(|a| a.id)
+        .collect();
     rest.reverse();
     out.extend(rest);
     out.retain(|&a| !ws.actions[a].optional && ws.actions[a].runnable);
@@ -181,7 +191,10 @@ pub fn finish(ws: WorkingSet) -> Schedule {
 }
 
 fn label(s: &Schedule, a: &Action) -> String {
-    let node = a.node.map(|n| s.current.nodes[n].uname.as_str()).unwrap_or("");
+    let node = a
+        .node
+        .map(|n| s.current.nodes[n].uname.as_str())
+        .unwrap_or("");
     if node.is_empty() {
         a.key.clone()
     } else {
@@ -194,7 +207,11 @@ pub fn to_dot(s: &Schedule) -> String {
     let mut out = String::from(" digraph \"g\" {\n");
     let in_graph: std::collections::BTreeSet<usize> = s.executed.iter().copied().collect();
     for &a in &s.executed {
-        let _ = writeln!(out, "\"{}\" [ style=bold color=\"green\" fontcolor=\"black\"]", label(s, &s.actions[a]));
+        let _ = writeln!(
+            out,
+            "\"{}\" [ style=bold color=\"green\" fontcolor=\"black\"]",
+            label(s, &s.actions[a])
+        );
     }
     for e in &s.edges {
         if in_graph.contains(&e.before) && in_graph.contains(&e.after) {
@@ -211,7 +228,10 @@ pub fn to_dot(s: &Schedule) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn action_xml(s: &Schedule, a: &Action) -> String {
@@ -228,7 +248,12 @@ fn action_xml(s: &Schedule, a: &Action) -> String {
     );
     if let Some(n) = a.node {
         let node = &s.current.nodes[n];
-        let _ = write!(x, " on_node=\"{}\" on_node_uuid=\"{}\"", xml_escape(&node.uname), xml_escape(&node.id));
+        let _ = write!(
+            x,
+            " on_node=\"{}\" on_node_uuid=\"{}\"",
+            xml_escape(&node.uname),
+            xml_escape(&node.id)
+        );
     }
     x.push_str("/>");
     x
@@ -238,13 +263,30 @@ fn action_xml(s: &Schedule, a: &Action) -> String {
 /// per action in execution order, with its inputs.
 pub fn to_graph_xml(s: &Schedule) -> String {
     let mut out = String::from("<transition_graph transition_id=\"0\">\n");
-    let pos: std::collections::BTreeMap<usize, usize> = s.executed.iter().enumerate().map(|(i, &a)| (a, i)).collect();
+    let pos: std::collections::BTreeMap<usize, usize> = s
+        .executed
+        .iter()
+        .enumerate()
+        .map(|(i, &a)| (a, i))
+        .collect();
     for (i, &a) in s.executed.iter().enumerate() {
         let _ = writeln!(out, "  <synapse id=\"{i}\">");
-        let _ = writeln!(out, "    <action_set>{}</action_set>", action_xml(s, &s.actions[a]));
+        let _ = writeln!(
+            out,
+            "    <action_set>{}</action_set>",
+            action_xml(s, &s.actions[a])
+        );
         out.push_str("    <inputs>\n");
-        for e in s.edges.iter().filter(|e| e.after == a && pos.contains_key(&e.before)) {
-            let _ = writeln!(out, "      <trigger>{}</trigger>", action_xml(s, &s.actions[e.before]));
+        for e in s
+            .edges
+            .iter()
+            .filter(|e| e.after == a && pos.contains_key(&e.before))
+        {
+            let _ = writeln!(
+                out,
+                "      <trigger>{}</trigger>",
+                action_xml(s, &s.actions[e.before])
+            );
         }
         out.push_str("    </inputs>\n  </synapse>\n");
     }

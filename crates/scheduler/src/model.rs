@@ -101,8 +101,13 @@ pub struct Node {
 impl Node {
     /// Whether resources may be placed here (Pacemaker's `pcmk__node_available`).
     pub fn can_run(&self) -> bool {
-        self.online && !self.unclean && !self.standby && !self.standby_onfail
-            && !self.shutdown && !self.maintenance && !self.pending
+        self.online
+            && !self.unclean
+            && !self.standby
+            && !self.standby_onfail
+            && !self.shutdown
+            && !self.maintenance
+            && !self.pending
     }
 }
 

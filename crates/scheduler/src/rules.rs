@@ -117,8 +117,7 @@ fn eval_op_expression(e: &Element, ctx: &RuleContext<'_>) -> bool {
         return false;
     };
     e.attr("name").is_none_or(|n| n == name)
-        && e
-            .attr("interval")
+        && e.attr("interval")
             .is_none_or(|i| parse_interval_ms(i) == Some(interval))
 }
 
@@ -156,9 +155,7 @@ fn eval_expression(e: &Element, ctx: &RuleContext<'_>) -> bool {
             // Default: number if both look like numbers (with "." as float), else string.
             let numeric = matches!(op, "lt" | "lte" | "gt" | "gte");
             match (actual.trim().parse::<f64>(), expected.trim().parse::<f64>()) {
-                (Ok(a), Ok(b)) if numeric || (a == b) == (actual == expected) => {
-                    a.partial_cmp(&b)
-                }
+                (Ok(a), Ok(b)) if numeric || (a == b) == (actual == expected) => a.partial_cmp(&b),
                 _ => Some(actual.cmp(expected)),
             }
         }
@@ -238,7 +235,9 @@ fn add_duration(start: i64, d: &Element) -> i64 {
     let ny = total_months.div_euclid(12);
     let nmo = total_months.rem_euclid(12) + 1;
     let base = epoch_from_civil(ny, nmo, day, h, mi, s);
-    base + get("weeks") * 7 * 86400 + get("days") * 86400 + get("hours") * 3600
+    base + get("weeks") * 7 * 86400
+        + get("days") * 86400
+        + get("hours") * 3600
         + get("minutes") * 60
         + get("seconds")
 }
@@ -280,7 +279,7 @@ fn iso_week(y: i64, yday: i64, wday: i64) -> (i64, i64) {
         return iso_week(py, yday + pdays, wday);
     }
     let ydays = days_from_civil(y + 1, 1, 1) - days_from_civil(y, 1, 1);
-    if week == 53 && (ydays - yday) < (4 - wday).rem_euclid(7).min(3) + 0 && wday < 4 {
+    if week == 53 && (ydays - yday) < (4 - wday) {
         return (y + 1, 1);
     }
     (y, week)
@@ -340,7 +339,9 @@ pub fn parse_iso8601(text: &str) -> Option<i64> {
             let jan4_wday = (jan4 + 3).rem_euclid(7) + 1;
             jan4 - (jan4_wday - 1) + (w - 1) * 7 + (d - 1)
         }
-        [y, doy] if doy.len() == 3 => days_from_civil(y.parse().ok()?, 1, 1) + doy.parse::<i64>().ok()? - 1,
+        [y, doy] if doy.len() == 3 => {
+            days_from_civil(y.parse().ok()?, 1, 1) + doy.parse::<i64>().ok()? - 1
+        }
         [y, m] => days_from_civil(y.parse().ok()?, m.parse().ok()?, 1),
         [y] => days_from_civil(y.parse().ok()?, 1, 1),
         _ => return None,

@@ -14,11 +14,16 @@ pub struct RenderOptions {
     /// Print the simulated execution (`-S`); without it only current status and
     /// the transition summary are printed.
     pub simulate: bool,
+    /// The `-t` text, echoed as crm_simulate does ("Setting effective cluster time").
+    pub effective_time: Option<String>,
 }
 
 /// Render a schedule as crm_simulate prints it.
 pub fn render(s: &Schedule, opts: &RenderOptions) -> String {
     let mut out = String::new();
+    if let Some(t) = &opts.effective_time {
+        let _ = writeln!(out, "Setting effective cluster time: {t}");
+    }
     let prims: Vec<&Resource> = s
         .current
         .resources
@@ -63,6 +68,9 @@ pub fn render(s: &Schedule, opts: &RenderOptions) -> String {
         for &a in &s.executed {
             let _ = writeln!(out, "  * {}", execution_line(s, &s.actions[a]));
         }
+        if let Some(t) = &opts.effective_time {
+            let _ = writeln!(out, "Setting effective cluster time: {t}");
+        }
         out.push('\n');
         out.push_str("Revised Cluster Status:\n");
         print_view(&mut out, &s.revised, &s.top);
@@ -71,13 +79,19 @@ pub fn render(s: &Schedule, opts: &RenderOptions) -> String {
 }
 
 fn execution_line(s: &Schedule, a: &Action) -> String {
-    let node = a.node.map(|n| s.current.nodes[n].uname.as_str()).unwrap_or("");
+    let node = a
+        .node
+        .map(|n| s.current.nodes[n].uname.as_str())
+        .unwrap_or("");
     match a.kind {
         ActionKind::Pseudo => format!("Pseudo action:   {}", a.key),
         ActionKind::Fence => format!("Fencing {} ({})", node, a.detail),
         ActionKind::Cluster => format!("Cluster action:  {} on {}", a.task, node),
         ActionKind::Resource => {
-            let rsc = a.rsc.map(|r| s.current.resources[r].id.as_str()).unwrap_or("");
+            let rsc = a
+                .rsc
+                .map(|r| s.current.resources[r].id.as_str())
+                .unwrap_or("");
             let task = if a.interval_ms > 0 {
                 format!("{}={}", a.task, a.interval_ms)
             } else {
@@ -147,12 +161,15 @@ fn print_view(out: &mut String, v: &ClusterView, top: &[usize]) {
         } else if n.pending {
             let _ = writeln!(out, "    * {prefix} {}: pending", n.uname);
         } else if n.online && (n.standby || n.standby_onfail) {
-            let active = v
-                .resources
-                .iter()
-                .any(|r| r.variant == Variant::Primitive && r.running_on.iter().any(|&(x, _)| x == ni));
+            let active = v.resources.iter().any(|r| {
+                r.variant == Variant::Primitive && r.running_on.iter().any(|&(x, _)| x == ni)
+            });
             if active {
-                let _ = writeln!(out, "    * {prefix} {}: standby (with active resources)", n.uname);
+                let _ = writeln!(
+                    out,
+                    "    * {prefix} {}: standby (with active resources)",
+                    n.uname
+                );
             } else {
                 let _ = writeln!(out, "    * {prefix} {}: standby", n.uname);
             }
@@ -405,7 +422,11 @@ fn print_clone(out: &mut String, v: &ClusterView, r: usize, indent: usize) {
                 if v.resources[c].variant == Variant::Group {
                     print_rsc(out, v, c, indent + 2);
                 } else {
-                    let line = primitive_line(v, c).replacen(&v.resources[c].id, &v.resources[c].base_id, 1);
+                    let line = primitive_line(v, c).replacen(
+                        &v.resources[c].id,
+                        &v.resources[c].base_id,
+                        1,
+                    );
                     let _ = writeln!(out, "{inner}* {line}");
                 }
             }
@@ -420,7 +441,11 @@ fn print_clone(out: &mut String, v: &ClusterView, r: usize, indent: usize) {
         let _ = writeln!(out, "{inner}* Promoted: [ {} ]", names(&promoted));
     }
     if !started.is_empty() {
-        let label = if res.promotable { "Unpromoted" } else { "Started" };
+        let label = if res.promotable {
+            "Unpromoted"
+        } else {
+            "Started"
+        };
         let _ = writeln!(out, "{inner}* {label}: [ {} ]", names(&started));
     }
     // Stopped: nodes (that could host it) where no instance is active.
@@ -430,11 +455,19 @@ fn print_clone(out: &mut String, v: &ClusterView, r: usize, indent: usize) {
             let node = &v.nodes[n];
             node.kind == NodeKind::Member || res.allowed.get(&n).is_some_and(|&s| s >= 0)
         })
-        .filter(|&n| res.allowed.get(&n).is_none_or(|&s| s > -crate::rules::INFINITY))
+        .filter(|&n| {
+            res.allowed
+                .get(&n)
+                .is_none_or(|&s| s > -crate::rules::INFINITY)
+        })
         .collect();
     stopped.sort_by(|&a, &b| natural_cmp(&v.nodes[a].uname, &v.nodes[b].uname));
     if !stopped.is_empty() {
-        let label = if disabled(res) { "Stopped (disabled)" } else { "Stopped" };
+        let label = if disabled(res) {
+            "Stopped (disabled)"
+        } else {
+            "Stopped"
+        };
         let _ = writeln!(out, "{inner}* {label}: [ {} ]", names(&stopped));
     }
 }

@@ -142,9 +142,19 @@ pub fn unpack(root: &Element, opts: &Options) -> Result<WorkingSet, SchedError> 
         ..Default::default()
     };
     let mut options = BTreeMap::new();
-    rules::unpack_nvpair_sets(crm_config, "cluster_property_set", &ctx0, &mut options, false, &ws.idrefs);
+    rules::unpack_nvpair_sets(
+        crm_config,
+        "cluster_property_set",
+        &ctx0,
+        &mut options,
+        false,
+        &ws.idrefs,
+    );
     if opts.now.is_none() {
-        if let Some(d) = options.get("execution-date").and_then(|v| v.parse::<i64>().ok()) {
+        if let Some(d) = options
+            .get("execution-date")
+            .and_then(|v| v.parse::<i64>().ok())
+        {
             now = d;
         }
     }
@@ -198,7 +208,14 @@ fn unpack_nodes(
             ..Default::default()
         };
         let mut attrs = BTreeMap::new();
-        rules::unpack_nvpair_sets(n, "instance_attributes", &ctx, &mut attrs, false, &ws.idrefs);
+        rules::unpack_nvpair_sets(
+            n,
+            "instance_attributes",
+            &ctx,
+            &mut attrs,
+            false,
+            &ws.idrefs,
+        );
         let mut util = BTreeMap::new();
         rules::unpack_nvpair_sets(n, "utilization", &ctx, &mut util, false, &ws.idrefs);
         ws.nodes[idx].utilization = util
@@ -258,11 +275,13 @@ pub fn new_node(id: &str, uname: &str, kind: NodeKind) -> Node {
 pub fn score_attr(e: &Element, key: &str) -> Result<Option<i64>, SchedError> {
     match e.attr(key) {
         None => Ok(None),
-        Some(v) => parse_score(v).map(Some).ok_or_else(|| SchedError::BadScore {
-            element: e.name.clone(),
-            id: e.id().to_string(),
-            value: v.to_string(),
-        }),
+        Some(v) => parse_score(v)
+            .map(Some)
+            .ok_or_else(|| SchedError::BadScore {
+                element: e.name.clone(),
+                id: e.id().to_string(),
+                value: v.to_string(),
+            }),
     }
 }
 

@@ -71,7 +71,14 @@ fn meta_of(
         attrs: vec![],
         children: defaults.rsc.clone(),
     };
-    rules::unpack_nvpair_sets(&holder, "meta_attributes", &ctx, &mut meta, false, &ws.idrefs);
+    rules::unpack_nvpair_sets(
+        &holder,
+        "meta_attributes",
+        &ctx,
+        &mut meta,
+        false,
+        &ws.idrefs,
+    );
     meta
 }
 
@@ -81,7 +88,10 @@ fn apply_meta(ws: &WorkingSet, r: &mut Resource) {
     r.priority = get("priority").and_then(parse_score).unwrap_or(0);
     r.stickiness = get("resource-stickiness")
         .or(get("resource_stickiness"))
-        .or(ws.options.get("default-resource-stickiness").map(String::as_str))
+        .or(ws
+            .options
+            .get("default-resource-stickiness")
+            .map(String::as_str))
         .and_then(parse_score)
         .unwrap_or(0);
     r.migration_threshold = get("migration-threshold")
@@ -91,15 +101,15 @@ fn apply_meta(ws: &WorkingSet, r: &mut Resource) {
         .and_then(parse_interval_ms)
         .map(|ms| (ms / 1000) as i64)
         .unwrap_or(0);
-    r.managed = get("is-managed")
+    r.managed = get("is-managed").map(is_true).unwrap_or_else(|| {
+        ws.options
+            .get("is-managed-default")
+            .map(|v| is_true(v))
+            .unwrap_or(true)
+    });
+    r.maintenance = get("maintenance")
         .map(is_true)
-        .unwrap_or_else(|| {
-            ws.options
-                .get("is-managed-default")
-                .map(|v| is_true(v))
-                .unwrap_or(true)
-        });
-    r.maintenance = get("maintenance").map(is_true).unwrap_or(ws.maintenance_mode);
+        .unwrap_or(ws.maintenance_mode);
     if r.maintenance {
         r.managed = false;
     }
@@ -119,7 +129,12 @@ fn apply_meta(ws: &WorkingSet, r: &mut Resource) {
     });
 }
 
-fn unpack_ops(ws: &WorkingSet, e: &Element, defaults: &Defaults, agent: (&str, &str, &str)) -> Vec<OpDef> {
+fn unpack_ops(
+    ws: &WorkingSet,
+    e: &Element,
+    defaults: &Defaults,
+    agent: (&str, &str, &str),
+) -> Vec<OpDef> {
     let mut out = Vec::new();
     let Some(ops) = e.child("operations") else {
         return out;
@@ -144,7 +159,14 @@ fn unpack_ops(ws: &WorkingSet, e: &Element, defaults: &Defaults, agent: (&str, &
             attrs: vec![],
             children: defaults.op.clone(),
         };
-        rules::unpack_nvpair_sets(&holder, "meta_attributes", &ctx, &mut meta, false, &ws.idrefs);
+        rules::unpack_nvpair_sets(
+            &holder,
+            "meta_attributes",
+            &ctx,
+            &mut meta,
+            false,
+            &ws.idrefs,
+        );
         let enabled = op
             .attr("enabled")
             .or(meta.get("enabled").map(String::as_str))
@@ -175,12 +197,14 @@ fn unpack_primitive(
     let id = e.id();
     let mut merged = e.clone();
     if let Some(t) = e.attr("template") {
-        let tmpl = templates.get(t).ok_or_else(|| SchedError::UnknownReference {
-            element: "primitive".into(),
-            id: id.to_string(),
-            what: "template",
-            reference: t.to_string(),
-        })?;
+        let tmpl = templates
+            .get(t)
+            .ok_or_else(|| SchedError::UnknownReference {
+                element: "primitive".into(),
+                id: id.to_string(),
+                what: "template",
+                reference: t.to_string(),
+            })?;
         for k in ["class", "provider", "type"] {
             if merged.attr(k).is_none() {
                 if let Some(v) = tmpl.attr(k) {
@@ -219,12 +243,25 @@ fn unpack_primitive(
     r.provider = provider.clone();
     r.ty = ty.clone();
     r.parent = parent;
-    r.meta = meta_of(ws, &merged, parent, defaults, Some((&class, &provider, &ty)));
+    r.meta = meta_of(
+        ws,
+        &merged,
+        parent,
+        defaults,
+        Some((&class, &provider, &ty)),
+    );
     let ctx = RuleContext {
         now: ws.now,
         ..Default::default()
     };
-    rules::unpack_nvpair_sets(&merged, "instance_attributes", &ctx, &mut r.params, false, &ws.idrefs);
+    rules::unpack_nvpair_sets(
+        &merged,
+        "instance_attributes",
+        &ctx,
+        &mut r.params,
+        false,
+        &ws.idrefs,
+    );
     let mut util = BTreeMap::new();
     rules::unpack_nvpair_sets(&merged, "utilization", &ctx, &mut util, false, &ws.idrefs);
     r.utilization = util
@@ -277,7 +314,9 @@ fn unpack_clone(
     c.clone_max = get("clone-max")
         .and_then(|v| v.parse().ok())
         .unwrap_or(nnodes);
-    c.clone_node_max = get("clone-node-max").and_then(|v| v.parse().ok()).unwrap_or(1);
+    c.clone_node_max = get("clone-node-max")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     c.promoted_max = get("promoted-max")
         .or(get("master-max"))
         .and_then(|v| v.parse().ok())
@@ -288,7 +327,9 @@ fn unpack_clone(
         .unwrap_or(1);
     // Clones are sticky by default (Pacemaker Explained: resource-stickiness defaults to 1
     // for clones when not set).
-    if get("resource-stickiness").is_none() && !ws.options.contains_key("default-resource-stickiness") {
+    if get("resource-stickiness").is_none()
+        && !ws.options.contains_key("default-resource-stickiness")
+    {
         c.stickiness = 1;
         c.meta.insert("resource-stickiness".into(), "1".into());
     }

@@ -68,7 +68,14 @@ pub fn unpack_status(ws: &mut WorkingSet, status: &Element) -> Result<(), SchedE
                 ..Default::default()
             };
             let mut attrs = BTreeMap::new();
-            crate::rules::unpack_nvpair_sets(ta, "instance_attributes", &ctx, &mut attrs, false, &ws.idrefs);
+            crate::rules::unpack_nvpair_sets(
+                ta,
+                "instance_attributes",
+                &ctx,
+                &mut attrs,
+                false,
+                &ws.idrefs,
+            );
             for (k, v) in attrs {
                 ws.nodes[ni].attrs.insert(k, v);
             }
@@ -80,8 +87,11 @@ pub fn unpack_status(ws: &mut WorkingSet, status: &Element) -> Result<(), SchedE
     }
     for n in ws.nodes.iter_mut() {
         n.standby = n.attrs.get("standby").map(|v| is_true(v)).unwrap_or(false);
-        n.maintenance =
-            ws.maintenance_mode || n.attrs.get("maintenance").map(|v| is_true(v)).unwrap_or(false);
+        n.maintenance = ws.maintenance_mode
+            || n.attrs
+                .get("maintenance")
+                .map(|v| is_true(v))
+                .unwrap_or(false);
         if n.unclean && n.fence_reason.is_none() {
             n.fence_reason = Some("node is unclean".into());
         }
@@ -164,10 +174,7 @@ fn determine_online(ws: &mut WorkingSet, ni: usize, st: &Element) {
         return;
     }
     if !in_ccm && !crmd {
-        if n.expected_up && !shutdown && join != "down" {
-            n.unclean = true;
-            n.fence_reason = Some("peer is no longer part of the cluster".into());
-        } else if n.expected_up && !shutdown {
+        if n.expected_up && !shutdown {
             n.unclean = true;
             n.fence_reason = Some("peer is no longer part of the cluster".into());
         }
@@ -188,9 +195,9 @@ fn determine_online(ws: &mut WorkingSet, ni: usize, st: &Element) {
 }
 
 fn transition_target_rc(op: &Element) -> i32 {
-    let key = op
-        .attr("transition-key")
-        .or(op.attr("transition-magic").and_then(|m| m.split_once(';').map(|x| x.1)));
+    let key = op.attr("transition-key").or(op
+        .attr("transition-magic")
+        .and_then(|m| m.split_once(';').map(|x| x.1)));
     key.and_then(|k| {
         let parts: Vec<&str> = k.split(':').collect();
         if parts.len() >= 4 {
@@ -206,10 +213,19 @@ fn parse_history(op: &Element) -> OpHistory {
     let task = op.attr("operation").unwrap_or("").to_string();
     OpHistory {
         id: op.id().to_string(),
-        interval_ms: op.attr("interval").and_then(|v| v.trim().parse().ok()).unwrap_or(0),
-        call_id: op.attr("call-id").and_then(|v| v.parse().ok()).unwrap_or(-1),
+        interval_ms: op
+            .attr("interval")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0),
+        call_id: op
+            .attr("call-id")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(-1),
         rc: op.attr("rc-code").and_then(|v| v.parse().ok()).unwrap_or(0),
-        status: op.attr("op-status").and_then(|v| v.parse().ok()).unwrap_or(0),
+        status: op
+            .attr("op-status")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
         target_rc: transition_target_rc(op),
         last_change: op
             .attr("last-rc-change")
@@ -243,13 +259,15 @@ fn find_rsc_for_history(ws: &mut WorkingSet, ni: usize, lr: &Element) -> Option<
         .collect();
     if !candidates.is_empty() {
         // Already has history on this node?
-        if let Some(&c) = candidates.iter().find(|&&c| ws.rscs[c].history.contains_key(&ni)) {
+        if let Some(&c) = candidates
+            .iter()
+            .find(|&&c| ws.rscs[c].history.contains_key(&ni))
+        {
             // A second entry for the same node (e.g. "rsc" and "rsc:1"): use another
             // instance so both are tracked.
-            if let Some(&free) = candidates
-                .iter()
-                .find(|&&c2| c2 != c && ws.rscs[c2].history.is_empty() && instance_group_free(ws, c2, ni))
-            {
+            if let Some(&free) = candidates.iter().find(|&&c2| {
+                c2 != c && ws.rscs[c2].history.is_empty() && instance_group_free(ws, c2, ni)
+            }) {
                 return Some(free);
             }
             return Some(c);
@@ -301,7 +319,9 @@ fn is_anonymous_instance(ws: &WorkingSet, r: &Resource) -> bool {
 /// The group instance (if any) containing `c` has no member with history elsewhere
 /// that conflicts, i.e. the whole instance is unused or already on `ni`.
 fn instance_group_free(ws: &WorkingSet, c: usize, ni: usize) -> bool {
-    let Some(p) = ws.rscs[c].parent else { return true };
+    let Some(p) = ws.rscs[c].parent else {
+        return true;
+    };
     if ws.rscs[p].variant != Variant::Group {
         return true;
     }
@@ -312,7 +332,9 @@ fn instance_group_free(ws: &WorkingSet, c: usize, ni: usize) -> bool {
 }
 
 fn sibling_on_node(ws: &WorkingSet, c: usize, ni: usize) -> bool {
-    let Some(p) = ws.rscs[c].parent else { return false };
+    let Some(p) = ws.rscs[c].parent else {
+        return false;
+    };
     if ws.rscs[p].variant != Variant::Group {
         return false;
     }
@@ -342,7 +364,11 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
     // Pending operations (call-id -1) sort last.
     ops.sort_by_key(|o| if o.call_id < 0 { i64::MAX } else { o.call_id });
     let promotable = is_promotable_instance(ws, ri);
-    let started_role = if promotable { Role::Unpromoted } else { Role::Started };
+    let started_role = if promotable {
+        Role::Unpromoted
+    } else {
+        Role::Started
+    };
     let mut role = Role::Unknown;
     let mut failed = false;
     let mut on_fail = String::new();
@@ -385,10 +411,14 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
         let mut ok = match op.status {
             EXEC_DONE | EXEC_ERROR => {
                 op.rc == expected
-                    || (is_probe && matches!(op.rc, OCF_OK | OCF_NOT_RUNNING | OCF_RUNNING_PROMOTED))
+                    || (is_probe
+                        && matches!(op.rc, OCF_OK | OCF_NOT_RUNNING | OCF_RUNNING_PROMOTED))
                     || (op.rc == OCF_NOT_RUNNING && is_probe)
                     || (op.rc == OCF_OK && expected == OCF_RUNNING_PROMOTED && task != "monitor")
-                    || (op.rc == OCF_RUNNING_PROMOTED && expected == OCF_OK && task == "monitor" && role == Role::Promoted)
+                    || (op.rc == OCF_RUNNING_PROMOTED
+                        && expected == OCF_OK
+                        && task == "monitor"
+                        && role == Role::Promoted)
                     || (op.rc == OCF_NOT_RUNNING && task == "stop")
             }
             EXEC_NOT_INSTALLED if is_probe => {
@@ -401,7 +431,11 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
         if op.status == EXEC_DONE && matches!(op.rc, 190 | 191) {
             ok = true;
         }
-        if !ok && failure_timeout > 0 && op.last_change > 0 && op.last_change + failure_timeout <= now {
+        if !ok
+            && failure_timeout > 0
+            && op.last_change > 0
+            && op.last_change + failure_timeout <= now
+        {
             // Expired failure (failure-timeout): ignore it.
             continue;
         }
@@ -442,7 +476,11 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
                     }
                 },
                 _ => {
-                    if role < Role::Started && task != "notify" && task != "cancel" && task != "delete" {
+                    if role < Role::Started
+                        && task != "notify"
+                        && task != "cancel"
+                        && task != "delete"
+                    {
                         role = started_role;
                     }
                 }
@@ -478,8 +516,10 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
         if this_fail == "fence" && !fencing {
             this_fail = "stop".into();
         }
-        let hard = matches!(op.rc, OCF_ERR_ARGS | OCF_ERR_PERM | OCF_NOT_INSTALLED | OCF_NOT_CONFIGURED)
-            || (op.rc == OCF_ERR_UNIMPLEMENTED && op.interval_ms == 0);
+        let hard = matches!(
+            op.rc,
+            OCF_ERR_ARGS | OCF_ERR_PERM | OCF_NOT_INSTALLED | OCF_NOT_CONFIGURED
+        ) || (op.rc == OCF_ERR_UNIMPLEMENTED && op.interval_ms == 0);
         if hard && op.status != EXEC_TIMEOUT {
             if op.rc == OCF_NOT_CONFIGURED {
                 for n in 0..ws.nodes.len() {
@@ -531,7 +571,11 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
             }
             "promote" => role = Role::Promoted,
             "demote" => {
-                role = if op.rc == OCF_NOT_RUNNING { Role::Stopped } else { Role::Promoted };
+                role = if op.rc == OCF_NOT_RUNNING {
+                    Role::Stopped
+                } else {
+                    Role::Promoted
+                };
             }
             _ => {
                 if op.rc == OCF_FAILED_PROMOTED || op.rc == OCF_RUNNING_PROMOTED {

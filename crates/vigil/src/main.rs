@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 mod keepalived;
 mod lab_demo;
+mod simulate;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// The keepalived-compatible VRRP daemon (takes keepalived's flags).
     Keepalived(Box<keepalived::cli::KeepalivedArgs>),
+    /// Run the policy engine on a Pacemaker CIB, as crm_simulate does.
+    Simulate(simulate::SimulateArgs),
     /// Network-namespace lab on this machine.
     Lab {
         #[command(subcommand)]
@@ -48,6 +51,7 @@ fn main() {
     let cli = Cli::parse_from(args);
     let result = match cli.command {
         Command::Keepalived(a) => keepalived::run(*a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Lab {
             what: LabCommand::Demo(a),
         } => lab_demo::run(a),

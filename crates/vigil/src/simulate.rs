@@ -37,7 +37,9 @@ pub struct SimulateArgs {
 pub fn run(args: SimulateArgs) -> anyhow::Result<i32> {
     let text = if args.xml_file.as_os_str() == "-" {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("reading CIB from stdin")?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading CIB from stdin")?;
         s
     } else {
         std::fs::read_to_string(&args.xml_file)
@@ -68,14 +70,17 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<i32> {
         &RenderOptions {
             show_scores: args.show_scores,
             simulate: args.simulate,
+            effective_time: args.set_datetime.clone(),
         },
     );
     print!("{out}");
     if let Some(path) = &args.save_dotfile {
-        std::fs::write(path, to_dot(&schedule)).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, to_dot(&schedule))
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = &args.save_graph {
-        std::fs::write(path, graph_xml(&schedule)).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(path, graph_xml(&schedule))
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(0)
 }

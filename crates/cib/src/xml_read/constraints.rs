@@ -220,7 +220,7 @@ impl<'d> Reader<'d> {
             for (attr, target) in attrs.into_iter().chain(set_refs) {
                 let Some(target) = target else { continue };
                 if !known.contains(target.as_str()) {
-                    let node = self.find_by_id(root, c.id()).unwrap_or(root);
+                    let node = self.index.get(c.id()).copied().unwrap_or(root);
                     return Err(CibError::DanglingReference {
                         pos: self.pos(node),
                         element: element.to_string(),
@@ -233,9 +233,5 @@ impl<'d> Reader<'d> {
             }
         }
         Ok(())
-    }
-
-    fn find_by_id(&self, _root: &'d Node, id: &str) -> Option<&'d Node> {
-        self.index.get(id).copied()
     }
 }

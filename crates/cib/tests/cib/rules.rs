@@ -466,3 +466,61 @@ fn corpus_floating_point_rules() {
         assert_eq!(!matched.is_empty(), expect, "{name}: matched {matched:?}");
     }
 }
+
+#[test]
+fn node_attributes_merge_builtins_transient_and_permanent() {
+    let xml = r##"<cib admin_epoch="0" epoch="1" num_updates="0" dc-uuid="2">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="o1" name="cluster-name" value="alpha"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="1" uname="node1">
+        <instance_attributes id="n1">
+          <nvpair id="n1a" name="a" value="perm"/>
+          <nvpair id="n1b" name="b" value="perm"/>
+          <nvpair id="n1c" name="#uname" value="spoof"/>
+        </instance_attributes>
+      </node>
+      <node id="2" uname="node2">
+        <instance_attributes id="n2">
+          <nvpair id="n2s" name="site-name" value="east"/>
+        </instance_attributes>
+      </node>
+      <node id="r1" uname="r1" type="remote"/>
+    </nodes>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status>
+    <node_state id="1" uname="node1">
+      <transient_attributes id="1">
+        <instance_attributes id="status-1">
+          <nvpair id="s1a" name="a" value="transient"/>
+        </instance_attributes>
+      </transient_attributes>
+    </node_state>
+  </status>
+</cib>"##;
+    let cib = parse_cib(xml).unwrap();
+    let n1 = cib.node_attributes("1", None);
+    let get = |m: &BTreeMap<String, String>, k: &str| m.get(k).cloned().unwrap_or_default();
+    assert_eq!(
+        get(&n1, "#uname"),
+        "node1",
+        "built-ins cannot be overridden"
+    );
+    assert_eq!(get(&n1, "#id"), "1");
+    assert_eq!(get(&n1, "#kind"), "cluster");
+    assert_eq!(get(&n1, "#is_dc"), "false");
+    assert_eq!(get(&n1, "#cluster-name"), "alpha");
+    assert_eq!(get(&n1, "#site-name"), "alpha");
+    assert_eq!(get(&n1, "a"), "transient", "transient attributes win");
+    assert_eq!(get(&n1, "b"), "perm");
+    let n2 = cib.node_attributes("2", None);
+    assert_eq!(get(&n2, "#is_dc"), "true");
+    assert_eq!(get(&n2, "#site-name"), "east");
+    assert_eq!(get(&cib.node_attributes("r1", None), "#kind"), "remote");
+}

@@ -26,7 +26,10 @@ fn written_corpus_validates_against_pacemaker_schemas() {
         std::fs::write(&out, write_cib(&cib)).unwrap();
         by_schema.entry(rng).or_default().push(out);
     }
-    assert!(no_schema.len() <= 4, "too many CIBs without an installed schema: {no_schema:?}");
+    assert!(
+        no_schema.len() <= 4,
+        "too many CIBs without an installed schema: {no_schema:?}"
+    );
     let mut failures = Vec::new();
     for (rng, files) in &by_schema {
         let out = Command::new("xmllint")
@@ -38,7 +41,12 @@ fn written_corpus_validates_against_pacemaker_schemas() {
             .expect("xmllint (libxml2-utils) must be installed for this test");
         if !out.status.success() {
             let stderr = String::from_utf8_lossy(&out.stderr);
-            failures.extend(stderr.lines().filter(|l| !l.ends_with(" validates")).map(str::to_string));
+            failures.extend(
+                stderr
+                    .lines()
+                    .filter(|l| !l.ends_with(" validates"))
+                    .map(str::to_string),
+            );
         }
     }
     let validated: usize = by_schema.values().map(Vec::len).sum();

@@ -16,6 +16,9 @@ use crate::tree::Node;
 pub const DEFAULT_PRIORITY: u8 = 100;
 /// Longest `auth_pass` (RFC 2338 §5.3.10: 8 octets of authentication data).
 pub const AUTH_PASS_MAX: usize = 8;
+/// Largest VRRPv3 advertisement interval (RFC 5798 §5.2.7: 12 bits of
+/// centiseconds).
+pub const ADVERT_INT_V3_MAX: f64 = 40.95;
 /// Largest `preempt_delay` keepalived accepts, in seconds.
 pub const PREEMPT_DELAY_MAX: f64 = 1000.0;
 
@@ -448,15 +451,35 @@ impl Draft {
             );
             i.advert_int = rounded;
         } else if version == 3 {
-            // RFC 5798 §5.2.7: Max Adver Int is in centiseconds.
-            i.advert_int = (i.advert_int * 100.0).round() / 100.0;
+            // RFC 5798 §5.2.7: Max Adver Int is 12 bits of centiseconds.
+            if i.advert_int > ADVERT_INT_V3_MAX {
+                cx.warn(
+                    block,
+                    ConfigError::Other(format!(
+                        "({name}) VRRPv3 advertisement interval {:.2}s is out of range. Must be less than 40.96s. Setting to 40.95s",
+                        i.advert_int
+                    )),
+                );
+                i.advert_int = ADVERT_INT_V3_MAX;
+            }
+            let centis = (i.advert_int * 100.0).round();
+            if (centis - i.advert_int * 100.0).abs() > 1e-6 {
+                cx.warn(
+                    block,
+                    ConfigError::Other(format!(
+                        "({name}) VRRPv3 advertisement interval {}s must be in units of 10ms - rounding",
+                        i.advert_int
+                    )),
+                );
+            }
+            i.advert_int = centis / 100.0;
         }
         if let Some(a) = &i.authentication {
             if version == 3 {
-                cx.note(
+                cx.warn(
                     block,
                     ConfigError::Other(format!(
-                        "({name}) authentication is not supported with VRRPv3 - ignoring"
+                        "({name}) VRRP version 3 does not support authentication. Ignoring."
                     )),
                 );
                 i.authentication = None;

@@ -13,8 +13,8 @@ pub use address::{Broadcast, Prefix, RouteType, UnicastPeer, VirtualAddress, Vir
 pub use ctx::{parse_bool, ConfigError};
 pub use global::{Fifo, GlobalDefs};
 pub use instance::{
-    AuthType, Authentication, Family, InitialState, TrackInterface, VrrpInstance, AUTH_PASS_MAX,
-    DEFAULT_PRIORITY, PREEMPT_DELAY_MAX,
+    AuthType, Authentication, Family, InitialState, TrackInterface, VrrpInstance,
+    ADVERT_INT_V3_MAX, AUTH_PASS_MAX, DEFAULT_PRIORITY, PREEMPT_DELAY_MAX,
 };
 pub use script::{split_command, Script};
 

@@ -512,3 +512,69 @@ fn diagnostic_display_format() {
         "{first}"
     );
 }
+
+#[test]
+fn notify_unquoted_command_line() {
+    let l = load_str(
+        "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n notify_master /bin/bash /usr/local/bin/a.sh 3 4\n notify_backup /bin/b.sh user grp\n virtual_ipaddress {\n 198.51.100.1\n }\n}\n",
+    );
+    let i = &l.config.vrrp_instances[0];
+    let m = i.notify_master.as_ref().unwrap();
+    assert_eq!(m.argv, vec!["/bin/bash", "/usr/local/bin/a.sh", "3", "4"]);
+    assert_eq!((m.user.as_deref(), m.group.as_deref()), (None, None));
+    let b = i.notify_backup.as_ref().unwrap();
+    assert_eq!(
+        (b.user.as_deref(), b.group.as_deref()),
+        (Some("user"), Some("grp"))
+    );
+    // keepalived accepts this silently: only a vigil note, exit code 0.
+    assert_eq!(check_exit_code(&l), exit::OK, "{:?}", diags(&l));
+}
+
+#[test]
+fn routes_default_and_family_words() {
+    let l = load_str(
+        "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 198.51.100.1 brd +\n }\n virtual_routes {\n default via 198.51.100.254 dev eth0\n default via inet6 2001:db8::1 dev eth0\n default6 via 2001:db8::1 dev eth0\n }\n unicast_src_ip 198.51.100.1/24\n unicast_peer {\n 198.51.100.2\n }\n}\n",
+    );
+    assert!(!l.has_errors(), "{:?}", diags(&l));
+    let i = &l.config.vrrp_instances[0];
+    assert_eq!(i.virtual_ipaddress[0].brd, Some(Broadcast::Ones));
+    let to: Vec<String> = i.virtual_routes.iter().map(|r| r.to.to_string()).collect();
+    assert_eq!(to, vec!["0.0.0.0/0", "::/0", "::/0"]);
+    assert_eq!(i.virtual_routes[1].via, Some(ip("2001:db8::1")));
+    assert_eq!(i.unicast_src_ip, Some(ip("198.51.100.1")));
+}
+
+#[test]
+fn unicast_instances_may_share_a_vrid() {
+    // Measured with keepalived 2.2.7: only multicast instances must not share
+    // a VRID on one interface.
+    let l = load_str(
+        "vrrp_instance A {\n interface eth0\n virtual_router_id 9\n unicast_peer {\n 198.51.100.2\n }\n virtual_ipaddress {\n 198.51.100.1\n }\n}\n\
+         vrrp_instance B {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n 198.51.100.3\n }\n}\n",
+    );
+    assert!(!l.has_errors(), "{:?}", diags(&l));
+    assert_eq!(l.config.vrrp_instances.len(), 2);
+}
+
+#[test]
+fn vrrp_v3_interval_and_authentication() {
+    // Messages and grading measured with keepalived 2.2.7.
+    let l = load_str(
+        "vrrp_instance A {\n interface eth0\n virtual_router_id 10\n version 3\n advert_int 50\n virtual_ipaddress {\n 198.51.100.1\n }\n}\n\
+         vrrp_instance B {\n interface eth0\n virtual_router_id 11\n version 3\n advert_int 0.123\n virtual_ipaddress {\n 198.51.100.2\n }\n authentication {\n auth_type PASS\n auth_pass x\n }\n}\n",
+    );
+    let d = diags(&l);
+    assert!(has(&l, Severity::Warning, 1, "Setting to 40.95s"), "{d:?}");
+    assert!(has(&l, Severity::Warning, 10, "units of 10ms"), "{d:?}");
+    assert!(
+        has(&l, Severity::Warning, 10, "does not support authentication"),
+        "{d:?}"
+    );
+    assert!(!l.has_errors(), "{d:?}");
+    let a = l.config.instance("A").unwrap();
+    let b = l.config.instance("B").unwrap();
+    assert_eq!((a.advert_int, b.advert_int), (40.95, 0.12));
+    assert!(b.authentication.is_none());
+    assert_eq!(check_exit_code(&l), exit::CONFIG_TEST);
+}

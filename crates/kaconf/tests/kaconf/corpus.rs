@@ -4,12 +4,13 @@
 //! Debian's keepalived accepts has no errors.
 
 use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use vigil_kaconf::{check_exit_code, exit, load, Loaded, RealFs, Severity};
+use vigil_kaconf::{check_exit_code, exit, load, FileSystem, Loaded, RealFs, Severity};
 
 use crate::common::opts;
 
@@ -55,6 +56,32 @@ fn corpus_files() -> Vec<String> {
     out
 }
 
+/// The real file system restricted to the corpus, so that includes of
+/// absolute paths (`/tmp/conf/*.conf`, `/etc/keepalived/...`) match nothing
+/// whatever the host holds: the outcomes stay the same on every machine.
+struct CorpusFs(PathBuf);
+
+impl FileSystem for CorpusFs {
+    fn read_to_string(&self, path: &Path) -> io::Result<String> {
+        if path.starts_with(&self.0) {
+            RealFs.read_to_string(path)
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "outside the corpus",
+            ))
+        }
+    }
+
+    fn glob(&self, pattern: &str) -> io::Result<Vec<PathBuf>> {
+        if Path::new(pattern).starts_with(&self.0) {
+            RealFs.glob(pattern)
+        } else {
+            Ok(Vec::new())
+        }
+    }
+}
+
 /// Loads one corpus file on its own thread, bounded by [`TIMEOUT`].
 fn load_bounded(rel: &str) -> Result<Loaded, String> {
     let path = corpus_dir().join(rel);
@@ -62,7 +89,7 @@ fn load_bounded(rel: &str) -> Result<Loaded, String> {
     let handle = thread::Builder::new()
         .name(rel.to_string())
         .spawn(move || {
-            let l = load(&path, &RealFs, &opts(Some("corpus")));
+            let l = load(&path, &CorpusFs(corpus_dir()), &opts(Some("corpus")));
             let _ = tx.send(l);
         })
         .unwrap();

@@ -303,3 +303,26 @@ fn huge_generators_are_refused() {
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].line, 1);
 }
+
+#[test]
+fn substitution_then_conditional_and_comment() {
+    // Measured with keepalived 2.2.7: a line that starts with a conditional
+    // after substitution is a conditional line, and a `#` brought in by
+    // substitution starts a comment.
+    let fs = MemFs::new().with(
+        "/k/c.conf",
+        "$E=\n$H=${_HASH}\n$E @^main a\n$E\t@main b\n$H c\nd 1${_HASH}2\n$C=@main @^x\n$C e\n",
+    );
+    let (got, d) = lines_with(&fs, "/k/c.conf", Some("main"));
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(
+        got,
+        vec!["/k/c.conf:4: b", "/k/c.conf:6: d|1", "/k/c.conf:8: e"]
+    );
+}
+
+#[test]
+fn continuation_outside_definitions_stays_a_word() {
+    // keepalived 2.2.7 reports `Unknown keyword 'a\'` and `'\'` here.
+    assert_eq!(lines("a \\\n# c \\\n"), vec!["1: a\\", "2: \\"]);
+}

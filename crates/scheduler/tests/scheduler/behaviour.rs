@@ -17,10 +17,18 @@ fn cib(resources: &str, constraints: &str, status: &str) -> String {
 
 #[test]
 fn stopped_resource_starts_on_first_node_after_probes() {
-    let x = cib(r#"<primitive id="r1" class="ocf" provider="heartbeat" type="Dummy"/>"#, "", "");
+    let x = cib(
+        r#"<primitive id="r1" class="ocf" provider="heartbeat" type="Dummy"/>"#,
+        "",
+        "",
+    );
     let s = schedule_xml(&x, &Options::default()).expect("schedules");
     assert_eq!(s.summary, vec!["Start      r1      ( node1 )".to_string()]);
-    let names: Vec<String> = s.executed.iter().map(|&a| format!("{}@{}", s.actions[a].task, s.actions[a].node.unwrap_or(99))).collect();
+    let names: Vec<String> = s
+        .executed
+        .iter()
+        .map(|&a| format!("{}@{}", s.actions[a].task, s.actions[a].node.unwrap_or(99)))
+        .collect();
     assert_eq!(names, vec!["monitor@1", "monitor@0", "start@0"]);
 }
 
@@ -41,7 +49,11 @@ fn running_resource_with_failed_monitor_recovers_in_place() {
 <lrm_rsc_op id="r1_start_0" operation="start" call-id="2" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:abc"/>
 <lrm_rsc_op id="r1_monitor_10000" operation="monitor" call-id="3" rc-code="7" op-status="0" interval="10000" transition-key="2:1:0:abc"/>
 </lrm_resource></lrm_resources></lrm>"#;
-    let x = cib(r#"<primitive id="r1" class="ocf" provider="heartbeat" type="Dummy"/>"#, "", status);
+    let x = cib(
+        r#"<primitive id="r1" class="ocf" provider="heartbeat" type="Dummy"/>"#,
+        "",
+        status,
+    );
     let s = schedule_xml(&x, &Options::default()).expect("schedules");
     assert_eq!(s.summary, vec!["Recover    r1      ( node1 )".to_string()]);
 }
@@ -64,8 +76,14 @@ fn bad_score_is_a_located_error() {
 
 #[test]
 fn malformed_xml_is_an_error_not_a_panic() {
-    assert!(matches!(schedule_xml("<cib><configuration>", &Options::default()), Err(SchedError::Xml { .. })));
-    assert!(matches!(schedule_xml("<cib/>", &Options::default()), Err(SchedError::MissingSection("configuration"))));
+    assert!(matches!(
+        schedule_xml("<cib><configuration>", &Options::default()),
+        Err(SchedError::Xml { .. })
+    ));
+    assert!(matches!(
+        schedule_xml("<cib/>", &Options::default()),
+        Err(SchedError::MissingSection("configuration"))
+    ));
 }
 
 #[test]

@@ -89,8 +89,13 @@ fn run_case(name: &str, extra: &str) -> (Outcome, Vec<&'static str>, String) {
         Ok(x) => x,
         Err(e) => return (Outcome::Error, vec![], format!("read: {e}")),
     };
-    let expected = std::fs::read_to_string(dir.join("summary").join(format!("{name}.summary"))).unwrap_or_default();
+    let expected = std::fs::read_to_string(dir.join("summary").join(format!("{name}.summary")))
+        .unwrap_or_default();
     let feats = features(&xml);
+    let effective_time = extra
+        .trim()
+        .strip_prefix("-t ")
+        .map(|d| d.trim().to_string());
     let now = match extra.trim().strip_prefix("-t ") {
         Some(d) => match vigil_scheduler::parse_datetime(d.trim()) {
             Ok(t) => Some(t),
@@ -109,6 +114,7 @@ fn run_case(name: &str, extra: &str) -> (Outcome, Vec<&'static str>, String) {
                 &s,
                 &RenderOptions {
                     simulate: true,
+                    effective_time: effective_time.clone(),
                     ..Default::default()
                 },
             )
@@ -126,7 +132,16 @@ fn run_case(name: &str, extra: &str) -> (Outcome, Vec<&'static str>, String) {
     let via_model = catch_unwind(AssertUnwindSafe(|| {
         vigil_cib::parse_cib(&xml).ok().map(|cib| {
             vigil_scheduler::schedule(&cib, &Options { now })
-                .map(|s| render(&s, &RenderOptions { simulate: true, ..Default::default() }))
+                .map(|s| {
+                    render(
+                        &s,
+                        &RenderOptions {
+                            simulate: true,
+                            effective_time: effective_time.clone(),
+                            ..Default::default()
+                        },
+                    )
+                })
                 .ok()
         })
     }));
@@ -203,13 +218,31 @@ fn pacemaker_regression_cases() {
         results.insert(name.clone(), outcome);
         if let Ok(path) = std::env::var("VIGIL_REPORT") {
             use std::io::Write as _;
-            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-                let _ = writeln!(f, "{name}\t{outcome:?}\t{}", features(&std::fs::read_to_string(corpus().join("xml").join(format!("{name}.xml"))).unwrap_or_default()).join(","));
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
+                let _ = writeln!(
+                    f,
+                    "{name}\t{outcome:?}\t{}",
+                    features(
+                        &std::fs::read_to_string(corpus().join("xml").join(format!("{name}.xml")))
+                            .unwrap_or_default()
+                    )
+                    .join(",")
+                );
             }
         }
     }
     let total = results.len();
-    let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            0.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     eprintln!(
         "scheduler conformance: {total} cases, full output {full} ({:.1}%), transition summary {} ({:.1}%), errors {errors}, panics {panics}",
         pct(full, total),
@@ -222,7 +255,11 @@ fn pacemaker_regression_cases() {
         model_issues
     );
     for (f, (n, fu, tr)) in &per_feature {
-        eprintln!("  {f:<16} {n:>4} cases: full {fu:>4} ({:>5.1}%), transition {tr:>4} ({:>5.1}%)", pct(*fu, *n), pct(*tr, *n));
+        eprintln!(
+            "  {f:<16} {n:>4} cases: full {fu:>4} ({:>5.1}%), transition {tr:>4} ({:>5.1}%)",
+            pct(*fu, *n),
+            pct(*tr, *n)
+        );
     }
     if only.is_some() {
         return;
@@ -243,7 +280,9 @@ fn pacemaker_regression_cases() {
     let listed = std::fs::read_to_string(&list_path).unwrap_or_default();
     let mut regressions = Vec::new();
     for line in listed.lines() {
-        let Some((name, level)) = line.split_once('\t') else { continue };
+        let Some((name, level)) = line.split_once('\t') else {
+            continue;
+        };
         let got = results.get(name).copied();
         let ok = match level.trim() {
             "full" => got == Some(Outcome::Full),
@@ -263,11 +302,25 @@ fn show_one_case() {
     let Ok(name) = std::env::var("VIGIL_SHOW") else {
         return;
     };
-    let xml = std::fs::read_to_string(corpus().join("xml").join(format!("{name}.xml"))).expect("case exists");
-    let extra = index().into_iter().find(|(n, _)| *n == name).map(|x| x.1).unwrap_or_default();
-    let now = extra.strip_prefix("-t ").and_then(|d| vigil_scheduler::parse_datetime(d.trim()).ok());
+    let xml = std::fs::read_to_string(corpus().join("xml").join(format!("{name}.xml")))
+        .expect("case exists");
+    let extra = index()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|x| x.1)
+        .unwrap_or_default();
+    let now = extra
+        .strip_prefix("-t ")
+        .and_then(|d| vigil_scheduler::parse_datetime(d.trim()).ok());
     let s = schedule_xml(&xml, &Options { now }).expect("schedules");
-    let text = render(&s, &RenderOptions { simulate: true, show_scores: std::env::var("VIGIL_SCORES").is_ok() });
+    let text = render(
+        &s,
+        &RenderOptions {
+            simulate: true,
+            show_scores: std::env::var("VIGIL_SCORES").is_ok(),
+            effective_time: extra.strip_prefix("-t ").map(|d| d.trim().to_string()),
+        },
+    );
     std::fs::write(format!("/tmp/vigil-{name}.out"), &text).expect("write");
     eprintln!("{text}");
 }

@@ -3,7 +3,7 @@
 # Sourced by scripts/test.sh, scripts/demo.sh and the bench scripts.
 vigil_install_deps() {
     local need=(keepalived iproute2 nftables tcpdump tshark iputils-ping iputils-arping
-                pacemaker-cli-utils resource-agents fence-agents python3 procps time)
+                pacemaker-cli-utils resource-agents fence-agents libxml2-utils python3 procps time)
     local missing=() p
     for p in "${need[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -57,7 +57,7 @@ def one_run(impl, version, interval, auth, mode, vigil, verbose=False, ping="0.0
         trigger = {}
         if mode == "hard":
             def hook(ev):
-                t, src, _prio = ev
+                t, src, _prio, _vrid = ev
                 if src == H1 and t >= armed_at:
                     lab.cut("h1")
                     trigger["cut"] = time.time()
@@ -78,10 +78,10 @@ def one_run(impl, version, interval, auth, mode, vigil, verbose=False, ping="0.0
             raise RuntimeError(f"{impl}: h2 did not take over\n--- h2:\n"
                                f"{daemons['h2'].log_text()}")
         silence, _ = pinger.longest_silence()
-        first_h2 = next((t for t, s, _ in events if s == H2 and t >= armed_at), None)
+        first_h2 = next((t for t, s, _, _ in events if s == H2 and t >= armed_at), None)
         last_h1 = None
         last_h1_prio = None
-        for t, s, p in events:
+        for t, s, p, _ in events:
             if s == H1 and (first_h2 is None or t <= first_h2):
                 last_h1, last_h1_prio = t, p
         wire = first_h2 - last_h1 if first_h2 is not None and last_h1 is not None else None
@@ -138,7 +138,7 @@ def main(mode, description):
             else "graceful stop (SIGTERM, priority 0)")
     theory = "3 x interval + skew" if mode == "hard" else "skew"
     spacing = vl.median(r["spacing"] for rs in results.values() for r in rs)
-    print(f"\n## {what}: medians of {args.runs} runs\n")
+    print(f"\n## {what}: medians of {args.runs} runs; {vl.sched_note(args)}\n")
     print(f"theory = {theory} for the backup (priority {PRIO_BACKUP}); outage = longest "
           f"silence between echo replies at the client (ping -i {args.ping_interval}; "
           f"replies came every {vl.fmt(spacing, ' ms')}, the outage's resolution); wire = "

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# Runs every VRRP benchmark, vigil and keepalived side by side: bench/vrrp/run.sh [--quick]
+# Runs every VRRP benchmark, vigil and keepalived side by side: bench/vrrp/run.sh [--quick] [--rt]
 #
 # --quick shortens the scale hold to 20 s (default 60 s); every benchmark still takes the
-# median of 5 runs per row and implementation. The vigil binary is $VIGIL, else
-# ${CARGO_TARGET_DIR:-<repo>/target}/release/vigil, built with
-# `cargo build --release -p vigil` if missing. Needs root (network namespaces).
+# median of 5 runs per row and implementation. --rt runs both daemons at SCHED_RR 10
+# (chrt), so that unrelated load on the machine does not starve them.
+# The vigil binary is $VIGIL, else ${CARGO_TARGET_DIR:-<repo>/target}/release/vigil,
+# built with `cargo build --release -p vigil` if missing. Needs root (network namespaces).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-quick=()
+opts=()
 for a in "$@"; do
     case "$a" in
-        --quick) quick=(--quick) ;;
-        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $a (usage: $0 [--quick])" >&2; exit 2 ;;
+        --quick|--rt) opts+=("$a") ;;
+        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown argument: $a (usage: $0 [--quick] [--rt])" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "run as root (network namespaces)" >&2; exit 1; }
@@ -55,7 +56,7 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(uname -
     "$(/usr/sbin/keepalived --version 2>&1 | head -1); vigil: $VIGIL"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for b in failover graceful scale memory; do
-    python3 "$here/$b.py" "${quick[@]}" &
+    python3 "$here/$b.py" ${opts[@]+"${opts[@]}"} &
     wait $!
 done
 echo

@@ -276,6 +276,9 @@ def vigil_binary(arg=None):
 class Daemon:
     """One daemon (vigil or keepalived) on one host of a lab."""
 
+    #: argv prefix for every daemon (``--rt``: ``chrt --rr 10``), set by ``impls``.
+    wrapper = []
+
     def __init__(self, lab, host, impl, conf_text, vigil):
         self.lab, self.host, self.impl = lab, host, impl
         d = lab.dir
@@ -290,20 +293,27 @@ class Daemon:
         else:
             argv = [vigil, "keepalived", "--dont-fork", "--log-console", "-f", self.conf, "-p",
                     self.pidfile, "-r", vrrp_pid]
-        self.proc = lab.spawn(host, argv, f"{host}-{impl}.log")
+        self.proc = lab.spawn(host, Daemon.wrapper + argv, f"{host}-{impl}.log")
         self.log = self.proc.log
 
     def pids(self):
-        """Every process of the daemon (keepalived: parent and VRRP child)."""
-        out = []
+        """Every process of the daemon: the one started (``ip netns exec`` execs it) and
+        its descendants (keepalived: the VRRP child)."""
+        parent = {}
         for p in sh(["ip", "netns", "pids", self.lab.ns(self.host)], check=False).split():
             try:
-                with open(f"/proc/{p}/comm") as f:
-                    comm = f.read().strip()
-            except OSError:
+                with open(f"/proc/{p}/stat") as f:
+                    parent[int(p)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
                 continue
-            if comm in ("keepalived", "vigil"):
-                out.append(int(p))
+        out = [self.proc.pid] if self.proc.pid in parent else []
+        grew = True
+        while grew:
+            grew = False
+            for p, pp in parent.items():
+                if pp in out and p not in out:
+                    out.append(p)
+                    grew = True
         return out
 
     def cpu_ticks(self):
@@ -396,9 +406,9 @@ class Pinger:
 
 class AdvertWatch:
     """tcpdump of VRRP (IP protocol 112) on a host's eth0, one line per packet, read by a
-    thread: (time, source, priority)."""
+    thread: (time, source, priority, vrid)."""
 
-    LINE = re.compile(r"^(\d+\.\d+) IP (\S+) > \S+: VRRPv\d, Advertisement.*?prio (\d+)")
+    LINE = re.compile(r"^(\d+\.\d+) IP (\S+) > \S+: VRRPv\d, Advertisement, vrid (\d+), prio (\d+)")
 
     def __init__(self, lab, host, filt="ip proto 112"):
         import threading
@@ -425,7 +435,7 @@ class AdvertWatch:
             m = self.LINE.match(line)
             if not m:
                 continue
-            ev = (float(m.group(1)), m.group(2), int(m.group(3)))
+            ev = (float(m.group(1)), m.group(2), int(m.group(4)), int(m.group(3)))
             hook = self.hook
             if hook is not None and hook(ev):
                 self.hook = None
@@ -481,11 +491,20 @@ def common_args(description):
     ap.add_argument("--vigil", help="vigil binary (default $VIGIL or target/release/vigil)")
     ap.add_argument("--only", choices=["vigil", "keepalived"], help="run one implementation")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every run")
+    ap.add_argument("--rt", action="store_true",
+                    help="run both daemons at real-time priority (chrt --rr 10), so load "
+                         "from unrelated processes does not starve them")
     return ap
 
 
 def impls(args):
+    Daemon.wrapper = ["chrt", "--rr", "10"] if args.rt else []
     return [args.only] if args.only else ["keepalived", "vigil"]
+
+
+def sched_note(args):
+    return ("daemons at SCHED_RR 10 (--rt)" if args.rt
+            else "daemons at the default scheduling policy")
 
 
 def require_root():

@@ -3,10 +3,13 @@
 #![no_main]
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use vigil_vrrp::{decode_ipv4, decode_ipv6, Auth, Instance, InstanceConfig, MCAST_V6};
+use vigil_vrrp::{
+    decode_ipv4, decode_ipv6, Auth, HmacConfig, HmacKey, Instance, InstanceConfig, Version,
+    MCAST_V6,
+};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(p) = decode_ipv4(data) {
@@ -32,4 +35,32 @@ fuzz_target!(|data: &[u8]| {
         i.handle_ipv4(now, data);
         while i.poll_action().is_some() {}
     }
+    // And through auth_hmac instances of both families (trailer parse,
+    // window, key lookup, ICV and replay paths).
+    for src in [
+        IpAddr::V4(Ipv4Addr::new(198, 51, 100, 5)),
+        IpAddr::V6("fe80::5".parse::<Ipv6Addr>().unwrap()),
+    ] {
+        let mut cfg = InstanceConfig::new("fuzz-hmac", 51, src, vec![]);
+        cfg.version = Version::V3;
+        let key = HmacKey {
+            id: 1,
+            key: vec![0x5a; 32],
+        };
+        cfg.auth = Auth::Hmac(HmacConfig::new(vec![key], 1));
+        if let Ok(mut i) = Instance::new(cfg) {
+            let now = Instant::now();
+            i.set_wall_clock(now, Duration::from_secs(1_700_000_000));
+            i.start(now);
+            match src {
+                IpAddr::V4(_) => i.handle_ipv4(now, data),
+                IpAddr::V6(_) => i.handle_ipv6(now, data, src6(), MCAST_V6, 255),
+            }
+            while i.poll_action().is_some() {}
+        }
+    }
 });
+
+fn src6() -> Ipv6Addr {
+    "fe80::1".parse().unwrap()
+}

@@ -47,10 +47,7 @@ fn open(text: &str, e: &BytesStart<'_>, start: usize) -> Result<Node, CibError> 
     for a in e.attributes() {
         let a = a.map_err(|err| xml_err(text, start, err))?;
         let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        let value = a
-            .unescape_value()
-            .map_err(|err| xml_err(text, start, err))?
-            .into_owned();
+        let value = attr_value(&a.value).map_err(|err| xml_err(text, start, err))?;
         attrs.push((key, value));
     }
     Ok(Node {
@@ -60,6 +57,26 @@ fn open(text: &str, e: &BytesStart<'_>, start: usize) -> Result<Node, CibError> 
         start,
         end: start,
     })
+}
+
+/// An attribute's value as an XML processor reports it (XML 1.0 §2.11 and
+/// §3.3.3, as libxml2 does for Pacemaker): line ends become "\n", then
+/// literal tabs and newlines become spaces; character references such as
+/// "&#10;" still give the character itself.
+fn attr_value(raw: &[u8]) -> Result<String, quick_xml::escape::EscapeError> {
+    let raw = String::from_utf8_lossy(raw);
+    let normalized: String = raw
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| {
+            if matches!(c, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    Ok(quick_xml::escape::unescape(&normalized)?.into_owned())
 }
 
 /// Parse `text` into its root element.

@@ -75,9 +75,9 @@ pub enum AttrOp {
 }
 
 impl AttrOp {
-    /// Parse the XML spelling.
+    /// Parse the XML spelling (any case).
     pub fn parse(s: &str) -> Option<AttrOp> {
-        Some(match s {
+        Some(match s.to_ascii_lowercase().as_str() {
             "lt" => AttrOp::Lt,
             "gt" => AttrOp::Gt,
             "lte" => AttrOp::Lte,
@@ -118,9 +118,9 @@ pub enum ValueType {
 }
 
 impl ValueType {
-    /// Parse the XML spelling.
+    /// Parse the XML spelling (any case).
     pub fn parse(s: &str) -> Option<ValueType> {
-        Some(match s {
+        Some(match s.to_ascii_lowercase().as_str() {
             "string" => ValueType::String,
             "integer" => ValueType::Integer,
             "number" => ValueType::Number,
@@ -285,7 +285,8 @@ static EMPTY: BTreeMap<String, String> = BTreeMap::new();
 ///
 /// Built-in node attributes (`#uname`, `#id`, `#kind`, `#is_dc`,
 /// `#cluster-name`, `#site-name`) are looked up in `node_attrs` like any
-/// other: the caller puts them there.
+/// other: the caller puts them there ([`crate::Cib::node_attributes`] does).
+/// `#role` falls back to `role`.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleContext<'a> {
     /// The node's attributes.
@@ -374,9 +375,8 @@ impl Expression {
             Expression::Date(d) => ctx.now.is_some_and(|now| d.evaluate(now)),
             Expression::Rsc(r) => ctx.rsc.is_some_and(|agent| {
                 r.class.as_deref().is_none_or(|c| c == agent.class)
-                    && r.provider
-                        .as_deref()
-                        .is_none_or(|p| Some(p) == agent.provider)
+                    // An absent provider only matches agents without one.
+                    && r.provider.as_deref() == agent.provider
                     && r.kind.as_deref().is_none_or(|t| t == agent.kind)
             }),
             Expression::Op(o) => ctx.op.is_some_and(|(name, interval)| {
@@ -409,26 +409,34 @@ impl AttrExpr {
 
     /// Whether the expression passes in `ctx`.
     pub fn evaluate(&self, ctx: &RuleContext<'_>) -> bool {
-        let node_value = ctx.node_attrs.get(&self.attribute);
+        // "#role" falls back to the role being placed when the caller did
+        // not put it among the node attributes.
+        let role_name = ctx.role.map(|r| r.as_str().to_string());
+        let node_value = ctx
+            .node_attrs
+            .get(&self.attribute)
+            .or(role_name.as_ref().filter(|_| self.attribute == "#role"));
         match self.operation {
             AttrOp::Defined => return node_value.is_some(),
             AttrOp::NotDefined => return node_value.is_none(),
             _ => {}
         }
+        // An empty reference value counts as absent.
+        let value = self.value.as_ref().filter(|v| !v.is_empty());
         let reference = match self.value_source.unwrap_or_default() {
-            ValueSource::Literal => self.value.as_ref(),
-            ValueSource::Param => self
-                .value
-                .as_ref()
-                .and_then(|n| ctx.params.unwrap_or(&EMPTY).get(n)),
-            ValueSource::Meta => self
-                .value
-                .as_ref()
-                .and_then(|n| ctx.meta.unwrap_or(&EMPTY).get(n)),
+            ValueSource::Literal => value,
+            ValueSource::Param => value.and_then(|n| ctx.params.unwrap_or(&EMPTY).get(n)),
+            ValueSource::Meta => value.and_then(|n| ctx.meta.unwrap_or(&EMPTY).get(n)),
         };
         let (Some(nv), Some(rv)) = (node_value, reference) else {
-            // A missing side only satisfies "ne".
-            return self.operation == AttrOp::Ne && node_value.is_some() != reference.is_some();
+            // An absent value sorts below any value: eq/ne still compare
+            // (two absent values are equal), the orderings fail.
+            let equal = node_value.is_none() && reference.is_none();
+            return match self.operation {
+                AttrOp::Eq => equal,
+                AttrOp::Ne => !equal,
+                _ => false,
+            };
         };
         let ord = compare(self.effective_type(nv, rv), nv, rv);
         match self.operation {

@@ -27,9 +27,16 @@ impl IsoDuration {
     /// calendar date (clamping the day to the month's length), the rest is
     /// exact seconds.
     pub fn add_to(&self, t: i64) -> i64 {
+        /// Beyond this many years either way the result saturates (the
+        /// calendar arithmetic below stays far from i64 limits).
+        const MAX_YEARS: i64 = 1_000_000_000;
         let c = Civil::from_epoch(t);
-        let total_months = c.year * 12 + (c.month as i64 - 1) + self.years * 12 + self.months;
+        let months = self.years.saturating_mul(12).saturating_add(self.months);
+        let total_months = (c.year * 12 + (c.month as i64 - 1)).saturating_add(months);
         let year = total_months.div_euclid(12);
+        if !(-MAX_YEARS..=MAX_YEARS).contains(&year) {
+            return if year < 0 { i64::MIN } else { i64::MAX };
+        }
         let month = (total_months.rem_euclid(12) + 1) as u32;
         let day = c.day.min(days_in_month(year, month));
         let base = days_from_civil(year, month, day) * 86_400

@@ -5,9 +5,35 @@
 //! know either as "unknown keyword", as keepalived itself reports it.
 
 /// Keywords vigil turns into typed configuration, by section. The section
-/// `""` is the top level.
+/// `""` is the top level; a block's section is its keyword.
 pub const SUPPORTED_KEYWORDS: &[(&str, &[&str])] = &[
-    ("", &["global_defs", "vrrp_instance"]),
+    (
+        "",
+        &[
+            "global_defs",
+            "vrrp_instance",
+            "vrrp_script",
+            "track_file",
+            "vrrp_track_file",
+            "track_process",
+            "vrrp_track_process",
+            "vrrp_sync_group",
+            "track_group",
+            "garp_group",
+            "static_ipaddress",
+            "static_routes",
+            "static_rules",
+            "linkbeat_interfaces",
+            "interface_up_down_delays",
+            // config::ProcessDefs
+            "net_namespace",
+            "namespace_with_ipsets",
+            "instance",
+            "use_pid_dir",
+            "linkbeat_use_polling",
+            "child_wait_time",
+        ],
+    ),
     (
         "global_defs",
         &[
@@ -32,6 +58,90 @@ pub const SUPPORTED_KEYWORDS: &[(&str, &[&str])] = &[
             "enable_script_security",
             "notify_fifo",
             "vrrp_notify_fifo",
+            "notification_email",
+            "smtp_server",
+            "umask",
+            "vrrp_garp_extra_if",
+            "vrrp_rx_bufs_policy",
+            // config::DaemonDefs
+            "tmp_config_directory",
+            "config_save_dir",
+            "process_names",
+            "process_name",
+            "vrrp_process_name",
+            "checker_process_name",
+            "bfd_process_name",
+            "use_symlink_paths",
+            "set_supplementary_groups",
+            "startup_script",
+            "startup_script_timeout",
+            "shutdown_script",
+            "shutdown_script_timeout",
+            "notify_fifo_script",
+            "vrrp_notify_fifo_script",
+            "fifo_write_vrrp_states_on_reload",
+            "random_seed",
+            "reload_check_config",
+            "reload_time_file",
+            "reload_repeat",
+            "reload_file",
+            "data_use_instance",
+            "state_file_location",
+            "stats_file_location",
+            "json_file_location",
+            "json_version",
+            "iproute_usr_dir",
+            "iproute_etc_dir",
+            "enable_dbus",
+            "dbus_service_name",
+            "dbus_no_interface_name",
+            "snmp_socket",
+            "enable_snmp_vrrp",
+            "enable_snmp_keepalived",
+            "enable_snmp_rfc",
+            "enable_snmp_rfcv2",
+            "enable_snmp_rfcv3",
+            "enable_traps",
+            // config::SmtpDefs
+            "notification_email_from",
+            "smtp_helo_name",
+            "smtp_connect_timeout",
+            "smtp_alert",
+            "smtp_alert_vrrp",
+            "no_email_faults",
+            // config::VrrpDefs
+            "default_interface",
+            "vrrp_min_garp",
+            "vrrp_down_timer_adverts",
+            "v3_checksum_as_v2",
+            "vrrp_notify_priority_changes",
+            "nftables",
+            "nftables_priority",
+            "nftables_counters",
+            "nftables_ifindex",
+            "vrrp_iptables",
+            "vrrp_ipsets",
+            "disable_local_igmp",
+            "max_auto_priority",
+            "min_auto_priority_delay",
+            "vrrp_priority",
+            "vrrp_no_swap",
+            "vrrp_cpu_affinity",
+            "vrrp_rt_priority",
+            "vrrp_rlimit_rttime",
+            "dynamic_interfaces",
+            "vrrp_netlink_cmd_rcv_bufs",
+            "vrrp_netlink_cmd_rcv_bufs_force",
+            "vrrp_netlink_monitor_rcv_bufs",
+            "vrrp_netlink_monitor_rcv_bufs_force",
+            "process_monitor_rcv_bufs",
+            "process_monitor_rcv_bufs_force",
+            "vrrp_rx_bufs_multiplier",
+            "vrrp_startup_delay",
+            "vrrp_delay_after_boot",
+            "log_unknown_vrids",
+            "vmac_prefix",
+            "vmac_addr_prefix",
         ],
     ),
     (
@@ -72,23 +182,332 @@ pub const SUPPORTED_KEYWORDS: &[(&str, &[&str])] = &[
             "dont_track_primary",
             "use_vmac",
             "debug",
+            "track_script",
+            "track_file",
+            "track_process",
+            "track_bfd",
+            "use_vmac_addr",
+            "vmac_xmit_base",
+            "use_ipvlan",
+            "native_ipv6",
+            "vrf",
+            "mcast_dst_ip",
+            "track_src_ip",
+            "check_unicast_src",
+            "unicast_fault_no_peer",
+            "unicast_ttl",
+            "old_unicast_checksum",
+            "v3_checksum_as_v2",
+            "garp_lower_prio_delay",
+            "garp_lower_prio_repeat",
+            "garp_extra_if",
+            "down_timer_adverts",
+            "timer_expired_backup",
+            "no_virtual_ipaddress",
+            "promote_secondaries",
+            "virtual_rules",
+            "auth_hmac",
+            "notify_master_rx_lower_pri",
+            "notify_deleted",
+            "notify_priority_changes",
+            "smtp_alert",
+            "kernel_rx_buf_size",
+            "linkbeat_use_polling",
         ],
     ),
     ("authentication", &["auth_type", "auth_pass"]),
+    (
+        "auth_hmac",
+        &["key", "active_key", "anti_replay", "time_window", "mode"],
+    ),
+    (
+        "vrrp_script",
+        &[
+            "script",
+            "interval",
+            "timeout",
+            "weight",
+            "rise",
+            "fall",
+            "user",
+            "init_fail",
+        ],
+    ),
+    ("track_file", &["file", "weight", "init_file"]),
+    (
+        "track_process",
+        &[
+            "process",
+            "param_match",
+            "weight",
+            "quorum",
+            "quorum_max",
+            "fork_delay",
+            "terminate_delay",
+            "delay",
+            "full_command",
+        ],
+    ),
+    (
+        "vrrp_sync_group",
+        &[
+            "group",
+            "track_interface",
+            "track_script",
+            "track_file",
+            "track_process",
+            "track_bfd",
+            "notify_master",
+            "notify_backup",
+            "notify_fault",
+            "notify_stop",
+            "notify",
+            "notify_deleted",
+            "notify_priority_changes",
+            "smtp_alert",
+            "global_tracking",
+            "sync_group_tracking_weight",
+        ],
+    ),
+    ("track_group", &["group"]),
+    (
+        "garp_group",
+        &["garp_interval", "gna_interval", "interface", "interfaces"],
+    ),
 ];
+
+/// Typed keywords that are being implemented in the daemon right now
+/// (tracking, sync groups, VMACs). They are warned about at load like
+/// [`NOT_ACTED_ON`]; the lead empties this list when the daemon acts on
+/// them.
+pub const ACTED_ON_SOON: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "vrrp_script",
+            "track_file",
+            "vrrp_track_file",
+            "track_process",
+            "vrrp_track_process",
+            "vrrp_sync_group",
+        ],
+    ),
+    (
+        "vrrp_instance",
+        &[
+            "track_interface",
+            "track_script",
+            "track_file",
+            "track_process",
+            "use_vmac",
+            "use_vmac_addr",
+            "vmac_xmit_base",
+        ],
+    ),
+];
+
+/// Typed keywords the daemon does not act on yet: parsed, checked, dumped,
+/// and warned about at load ("parsed, but vigil does not act on it yet").
+/// A block's contents are covered by the block's keyword.
+pub const NOT_ACTED_ON: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "track_group",
+            "garp_group",
+            "static_ipaddress",
+            "static_routes",
+            "static_rules",
+            "linkbeat_interfaces",
+            "interface_up_down_delays",
+            "net_namespace",
+            "namespace_with_ipsets",
+            "instance",
+            "use_pid_dir",
+            "linkbeat_use_polling",
+            "child_wait_time",
+        ],
+    ),
+    (
+        "global_defs",
+        &[
+            "notification_email",
+            "smtp_server",
+            "umask",
+            "vrrp_garp_extra_if",
+            "vrrp_rx_bufs_policy",
+            "tmp_config_directory",
+            "config_save_dir",
+            "process_names",
+            "process_name",
+            "vrrp_process_name",
+            "checker_process_name",
+            "bfd_process_name",
+            "use_symlink_paths",
+            "set_supplementary_groups",
+            "startup_script",
+            "startup_script_timeout",
+            "shutdown_script",
+            "shutdown_script_timeout",
+            "notify_fifo_script",
+            "vrrp_notify_fifo_script",
+            "fifo_write_vrrp_states_on_reload",
+            "random_seed",
+            "reload_check_config",
+            "reload_time_file",
+            "reload_repeat",
+            "reload_file",
+            "data_use_instance",
+            "state_file_location",
+            "stats_file_location",
+            "json_file_location",
+            "json_version",
+            "iproute_usr_dir",
+            "iproute_etc_dir",
+            "enable_dbus",
+            "dbus_service_name",
+            "dbus_no_interface_name",
+            "snmp_socket",
+            "enable_snmp_vrrp",
+            "enable_snmp_keepalived",
+            "enable_snmp_rfc",
+            "enable_snmp_rfcv2",
+            "enable_snmp_rfcv3",
+            "enable_traps",
+            "notification_email_from",
+            "smtp_helo_name",
+            "smtp_connect_timeout",
+            "smtp_alert",
+            "smtp_alert_vrrp",
+            "no_email_faults",
+            "default_interface",
+            "vrrp_min_garp",
+            "vrrp_down_timer_adverts",
+            "v3_checksum_as_v2",
+            "vrrp_notify_priority_changes",
+            "nftables",
+            "nftables_priority",
+            "nftables_counters",
+            "nftables_ifindex",
+            "vrrp_iptables",
+            "vrrp_ipsets",
+            "disable_local_igmp",
+            "max_auto_priority",
+            "min_auto_priority_delay",
+            "vrrp_priority",
+            "vrrp_no_swap",
+            "vrrp_cpu_affinity",
+            "vrrp_rt_priority",
+            "vrrp_rlimit_rttime",
+            "dynamic_interfaces",
+            "vrrp_netlink_cmd_rcv_bufs",
+            "vrrp_netlink_cmd_rcv_bufs_force",
+            "vrrp_netlink_monitor_rcv_bufs",
+            "vrrp_netlink_monitor_rcv_bufs_force",
+            "process_monitor_rcv_bufs",
+            "process_monitor_rcv_bufs_force",
+            "vrrp_rx_bufs_multiplier",
+            "vrrp_startup_delay",
+            "vrrp_delay_after_boot",
+            "log_unknown_vrids",
+            "vmac_prefix",
+            "vmac_addr_prefix",
+        ],
+    ),
+    (
+        "vrrp_instance",
+        &[
+            "track_bfd",
+            "use_ipvlan",
+            "native_ipv6",
+            "vrf",
+            "mcast_dst_ip",
+            "track_src_ip",
+            "check_unicast_src",
+            "unicast_fault_no_peer",
+            "unicast_ttl",
+            "old_unicast_checksum",
+            "v3_checksum_as_v2",
+            "garp_lower_prio_delay",
+            "garp_lower_prio_repeat",
+            "garp_extra_if",
+            "down_timer_adverts",
+            "timer_expired_backup",
+            "no_virtual_ipaddress",
+            "promote_secondaries",
+            "virtual_rules",
+            "auth_hmac",
+            "notify_master_rx_lower_pri",
+            "notify_deleted",
+            "notify_priority_changes",
+            "smtp_alert",
+            "kernel_rx_buf_size",
+            "linkbeat_use_polling",
+        ],
+    ),
+];
+
+fn listed(table: &[(&str, &[&str])], section: &str, keyword: &str) -> bool {
+    table
+        .iter()
+        .any(|(s, kws)| *s == section && kws.contains(&keyword))
+}
 
 /// Whether vigil implements `keyword` in `section` (`""` = top level).
 pub fn is_supported(section: &str, keyword: &str) -> bool {
-    SUPPORTED_KEYWORDS
-        .iter()
-        .any(|(s, kws)| *s == section && kws.contains(&keyword))
+    listed(SUPPORTED_KEYWORDS, section, keyword)
+}
+
+/// The section and keyword of the block that holds `section`'s keywords,
+/// for sections nested in other than the top level.
+fn parent(section: &str) -> (&'static str, &str) {
+    match section {
+        "authentication" | "auth_hmac" => ("vrrp_instance", section),
+        "" => ("", ""),
+        _ => ("", section),
+    }
+}
+
+/// Whether the daemon acts on `keyword` in `section`: it is typed, not in
+/// [`NOT_ACTED_ON`] or [`ACTED_ON_SOON`], and neither is the block holding
+/// it.
+pub fn is_acted_on(section: &str, keyword: &str) -> bool {
+    let own = is_supported(section, keyword)
+        && !listed(NOT_ACTED_ON, section, keyword)
+        && !listed(ACTED_ON_SOON, section, keyword);
+    match parent(section) {
+        (_, "") => own,
+        (ps, pk) => own && is_acted_on(ps, pk),
+    }
+}
+
+/// Whether the block holding `section` is acted on (so that a keyword in
+/// it that is not acted on deserves its own note).
+pub(crate) fn section_acted_on(section: &str) -> bool {
+    match parent(section) {
+        (_, "") => true,
+        (ps, pk) => is_acted_on(ps, pk),
+    }
 }
 
 /// Whether keepalived (2.2.7, or the keepalived.conf(5) shipped in
 /// `../shared/reference`) recognises `keyword` in some section.
 pub fn is_keepalived_keyword(keyword: &str) -> bool {
     KEEPALIVED_KEYWORDS.binary_search(&keyword).is_ok()
+        || KEEPALIVED_24_KEYWORDS.binary_search(&keyword).is_ok()
 }
+
+/// Keywords of keepalived 2.4's keepalived.conf(5) (in `../shared/reference`)
+/// that Debian's 2.2.7 does not have, sorted (byte order).
+#[rustfmt::skip]
+pub const KEEPALIVED_24_KEYWORDS: &[&str] = &[
+    "active_key", "anti_replay", "auth_hmac", "check_unicast_src", "dbus_no_interface_name",
+    "down_timer_adverts", "interface_up_down_delays", "interfaces", "iproute_etc_dir",
+    "iproute_usr_dir", "json_file_location", "json_version", "mode", "no_virtual_ipaddress",
+    "process", "process_names", "set_supplementary_groups", "state_file_location",
+    "stats_file_location", "time_window", "timer_expired_backup", "use_symlink_paths",
+    "v3_checksum_as_v2", "vrrp_delay_after_boot", "vrrp_ipsets",
+];
 
 /// Every keyword keepalived recognises, in any section, sorted (byte
 /// order). Built from the string table of Debian's keepalived 2.2.7
@@ -183,8 +602,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn acted_on_lists_are_typed_and_disjoint() {
+        for table in [NOT_ACTED_ON, ACTED_ON_SOON] {
+            for (section, kws) in table {
+                for kw in *kws {
+                    assert!(is_supported(section, kw), "{section}: {kw}");
+                    assert!(!is_acted_on(section, kw), "{section}: {kw}");
+                }
+            }
+        }
+        for (section, kws) in NOT_ACTED_ON {
+            for kw in *kws {
+                assert!(!listed(ACTED_ON_SOON, section, kw), "{section}: {kw}");
+            }
+        }
+        assert!(is_acted_on("vrrp_instance", "priority"));
+        assert!(is_acted_on("authentication", "auth_pass"));
+        assert!(!is_acted_on("auth_hmac", "key"));
+        assert!(!is_acted_on("vrrp_script", "interval"));
+        assert!(!section_acted_on("vrrp_script"));
+        assert!(section_acted_on("global_defs"));
+    }
+
+    #[test]
+    fn settings_structs_are_listed() {
+        use crate::config::{DaemonDefs, ProcessDefs, SmtpDefs, VrrpDefs};
+        for kw in ProcessDefs::KEYWORDS {
+            assert!(is_supported("", kw), "{kw}");
+        }
+        for kws in [DaemonDefs::KEYWORDS, SmtpDefs::KEYWORDS, VrrpDefs::KEYWORDS] {
+            for kw in kws {
+                assert!(is_supported("global_defs", kw), "{kw}");
+            }
+        }
+    }
+
+    #[test]
     fn keepalived_keywords_sorted_and_cover_supported() {
         assert!(KEEPALIVED_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(KEEPALIVED_24_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
         for (section, kws) in SUPPORTED_KEYWORDS {
             for kw in *kws {
                 assert!(is_keepalived_keyword(kw), "{section}: {kw}");

@@ -12,5 +12,7 @@ mod dump;
 mod lexer;
 #[path = "kaconf/props.rs"]
 mod props;
+#[path = "kaconf/tracking.rs"]
+mod tracking;
 #[path = "kaconf/tree.rs"]
 mod tree;

@@ -6,26 +6,37 @@
 //! - [`Netlink`]: synchronous rtnetlink for links, addresses and routes.
 //! - [`Announcer`]: gratuitous ARP and unsolicited Neighbor Advertisements.
 //! - [`LinkMonitor`]: link up/down and address events, non-blocking.
+//! - [`Vmac`]: macvlan virtual MAC interfaces (`use_vmac`) and their sysctls.
+//! - [`AcceptFilter`]: nftables drop rules for VIPs in `no_accept` mode.
 //!
 //! Every socket is non-blocking where it is read from the event loop and
 //! exposes `AsRawFd`/`AsFd` for tokio's `AsyncFd`. Errors are `io::Error`s
 //! whose inner [`NetError`] names the call that failed.
 
+mod accept;
 mod error;
 mod garp;
 mod link;
 mod netlink;
 pub mod packet;
 mod sys;
+mod sysctl;
+mod vmac;
+mod vmac_link;
+mod vmac_sysctl;
 mod vrrp_socket;
 
 use std::fmt;
 use std::net::IpAddr;
 
+pub use accept::{
+    AcceptFilter, AcceptOptions, AcceptRules, FirewallError, DEFAULT_PRIORITY, DEFAULT_TABLE,
+};
 pub use error::{errno_of, NetError};
 pub use garp::{Announcer, ALL_NODES};
 pub use link::{LinkEvent, LinkMonitor, MonitorEvent};
 pub use netlink::{IpNetAddr, LinkInfo, Netlink, RouteKind, VirtualAddress, VirtualRoute};
+pub use vmac::{default_vmac_names, eui64_link_local, virtual_mac, Vmac, VmacConfig, VmacInfo};
 pub use vrrp_socket::{
     Received, SocketOptions, VrrpSocket, IPPROTO_AH, IPPROTO_VRRP, VRRP_GROUP_V4, VRRP_GROUP_V6,
 };

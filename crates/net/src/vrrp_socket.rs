@@ -23,6 +23,12 @@ pub const VRRP_GROUP_V6: Ipv6Addr = Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 0x12
 /// Offset of the checksum in the VRRP header (RFC 5798 §5.1): the kernel
 /// computes and verifies it for IPv6 through `IPV6_CHECKSUM`.
 const VRRP_CHECKSUM_OFFSET: libc::c_int = 6;
+/// Receive buffer of a VRRP socket. One socket carries every VRID on its interface:
+/// 255 masters at advert_int 0.01 send bursts of 255 adverts every 10 ms, and the
+/// kernel default (`rmem_default`, 208 KiB: a few hundred small packets at their
+/// truesize) overflows at the first scheduling hiccup, losing adverts and causing
+/// spurious takeovers. 1 MiB (the kernel doubles it to 2 MiB) holds ~100 ms of that load.
+const RECV_BUFFER: libc::c_int = 1 << 20;
 
 /// How a [`VrrpSocket`] is set up.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -339,9 +345,26 @@ fn open_v4(ifname: &str, ifindex: u32, proto: i32, group: Option<IpAddr>) -> io:
         s.join_multicast_v4_n(&g, &InterfaceIndexOrAddress::Index(ifindex))
             .map_err(ctx(what(&format!("IP_ADD_MEMBERSHIP({g})"))))?;
     }
+    set_recv_buffer(&s);
     s.set_nonblocking(true)
         .map_err(ctx(what("fcntl(O_NONBLOCK)")))?;
     Ok(s)
+}
+
+/// Sets the receive buffer to [`RECV_BUFFER`]: `SO_RCVBUFFORCE` (CAP_NET_ADMIN, which
+/// the daemon has) passes `net.core.rmem_max`; without the capability, `SO_RCVBUF`
+/// gets what `rmem_max` allows. Not fatal: the default still works at lower loads.
+fn set_recv_buffer(s: &Socket) {
+    if sys::setsockopt_int(
+        s.as_fd(),
+        libc::SOL_SOCKET,
+        libc::SO_RCVBUFFORCE,
+        RECV_BUFFER,
+    )
+    .is_err()
+    {
+        let _ = s.set_recv_buffer_size(RECV_BUFFER as usize);
+    }
 }
 
 fn open_v6(ifname: &str, ifindex: u32, group: Option<IpAddr>) -> io::Result<Socket> {
@@ -377,6 +400,7 @@ fn open_v6(ifname: &str, ifindex: u32, group: Option<IpAddr>) -> io::Result<Sock
         s.join_multicast_v6(&g, ifindex)
             .map_err(ctx(what(&format!("IPV6_ADD_MEMBERSHIP({g})"))))?;
     }
+    set_recv_buffer(&s);
     s.set_nonblocking(true)
         .map_err(ctx(what("fcntl(O_NONBLOCK)")))?;
     Ok(s)

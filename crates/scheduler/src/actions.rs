@@ -69,6 +69,13 @@ pub fn create(ws: &mut WorkingSet) {
             }
         }
     }
+    // Recurring operations that are no longer configured are cancelled where the
+    // resource stays (Pacemaker checks the history before it schedules anything).
+    for &t in &top {
+        for p in ws.primitives(t) {
+            create_cancels(ws, p);
+        }
+    }
     // Probes first (Pacemaker schedules probes before other actions).
     for &t in &top {
         for p in ws.primitives(t) {
@@ -77,6 +84,9 @@ pub fn create(ws: &mut WorkingSet) {
     }
     for &t in &top {
         create_for(ws, t);
+    }
+    if ws.placement_strategy != "default" {
+        create_load_stopped(ws);
     }
     // Order constraints.
     let orders = ws.orderings.clone();
@@ -87,6 +97,32 @@ pub fn create(ws: &mut WorkingSet) {
             for &t in &thens {
                 order(ws, f, t);
             }
+        }
+    }
+    // What must happen before a migrating resource stops must also happen before it
+    // begins to migrate away.
+    for r in 0..ws.rscs.len() {
+        if !ws.rscs[r].migrating {
+            continue;
+        }
+        let Some(mt) = ws
+            .actions
+            .iter()
+            .position(|a| a.rsc == Some(r) && a.task == "migrate_to")
+        else {
+            continue;
+        };
+        let before: Vec<usize> = ws
+            .edges
+            .iter()
+            .filter(|e| {
+                let after = &ws.actions[e.after];
+                after.rsc == Some(r) && after.task == "stop" && ws.actions[e.before].rsc != Some(r)
+            })
+            .map(|e| e.before)
+            .collect();
+        for b in before {
+            order(ws, b, mt);
         }
     }
     // Shutdown of nodes.
@@ -101,6 +137,54 @@ pub fn create(ws: &mut WorkingSet) {
                 .collect();
             for s in stops {
                 order(ws, s, a);
+            }
+        }
+    }
+}
+
+/// With a placement strategy other than "default", each node a resource may run on
+/// gets a `load_stopped_<node>` pseudo action: stops there come before it, starts
+/// there after it, so capacity is freed before it is used (Pacemaker Explained,
+/// "Utilization and Placement Strategy").
+fn create_load_stopped(ws: &mut WorkingSet) {
+    let prims: Vec<usize> = ws
+        .top
+        .clone()
+        .into_iter()
+        .flat_map(|t| ws.primitives(t))
+        .collect();
+    for p in prims {
+        let mut nodes: Vec<usize> = ws.rscs[p].running_on.iter().map(|&(n, _)| n).collect();
+        nodes.extend(ws.rscs[p].allowed.keys().copied());
+        let mut seen = Vec::new();
+        for n in nodes {
+            if seen.contains(&n) {
+                continue;
+            }
+            seen.push(n);
+            let key = format!("load_stopped_{}", ws.nodes[n].uname);
+            let ls = action(ws, ActionKind::Pseudo, None, &key, 0, Some(n));
+            let mine: Vec<(usize, String)> = ws
+                .actions
+                .iter()
+                .filter(|a| a.rsc == Some(p) && a.node == Some(n) && a.interval_ms == 0)
+                .map(|a| (a.id, a.task.clone()))
+                .collect();
+            for (a, task) in mine {
+                match task.as_str() {
+                    "stop" => order(ws, a, ls),
+                    "start" => order(ws, ls, a),
+                    // A migration to this node starts with migrate_to on the source.
+                    "migrate_from" => {
+                        let mt = ws.actions.iter().position(|x| {
+                            x.rsc == Some(p) && x.task == "migrate_to" && x.interval_ms == 0
+                        });
+                        if let Some(mt) = mt {
+                            order(ws, ls, mt);
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
     }
@@ -130,6 +214,18 @@ fn task_actions(ws: &WorkingSet, r: usize, task: &str, first: bool) -> Vec<usize
         .collect();
     out.sort();
     out
+}
+
+/// The promotable clone `r` is an instance (member) of, if any.
+pub fn promotable_clone_of(ws: &WorkingSet, r: usize) -> Option<usize> {
+    let mut p = ws.rscs[r].parent;
+    while let Some(x) = p {
+        if ws.rscs[x].variant == Variant::Clone {
+            return ws.rscs[x].promotable.then_some(x);
+        }
+        p = ws.rscs[x].parent;
+    }
+    None
 }
 
 fn anonymous_clone_of(ws: &WorkingSet, r: usize) -> Option<usize> {
@@ -276,10 +372,85 @@ fn create_collective(ws: &mut WorkingSet, r: usize) {
         prev = Some(k);
     }
     order(ws, stopped, start);
+    if ws.rscs[r].variant == Variant::Clone && ws.rscs[r].promotable {
+        create_promotable_pseudo(ws, r, running, stop);
+    }
     ws.actions[start].optional = !any_start;
     ws.actions[running].optional = !any_start;
     ws.actions[stop].optional = !any_stop;
     ws.actions[stopped].optional = !any_stop;
+}
+
+/// Cancel the recurring monitors active on the node where `r` stays whose
+/// definition is gone or disabled (a changed interval is a different operation).
+fn create_cancels(ws: &mut WorkingSet, r: usize) {
+    let res = &ws.rscs[r];
+    if !res.managed || res.orphan || res.restart_reason.is_some() {
+        return;
+    }
+    let Some(n) = res.assigned else {
+        return;
+    };
+    if res.running_on.len() != 1 || res.running_on[0].0 != n || res.failed_on.contains(&n) {
+        return;
+    }
+    let Some(active) = res.active_recurring.get(&n) else {
+        return;
+    };
+    let gone: Vec<(u64, String)> = active
+        .iter()
+        .filter(|(interval, name)| {
+            !res.ops.iter().any(|o| {
+                o.name == *name
+                    && o.interval_ms == *interval
+                    && o.enabled
+                    && o.role != Some(Role::Stopped)
+            })
+        })
+        .cloned()
+        .collect();
+    for (interval, _) in gone {
+        action(
+            ws,
+            ActionKind::Resource,
+            Some(r),
+            "cancel",
+            interval,
+            Some(n),
+        );
+    }
+}
+
+/// A promotable clone's `promote`/`promoted` and `demote`/`demoted` pseudo actions
+/// around its instances' promotions and demotions: promotion after the clone is
+/// running, demotion before it stops.
+fn create_promotable_pseudo(ws: &mut WorkingSet, r: usize, running: usize, stop: usize) {
+    let promote = action(ws, ActionKind::Pseudo, Some(r), "promote", 0, None);
+    let promoted = action(ws, ActionKind::Pseudo, Some(r), "promoted", 0, None);
+    let demote = action(ws, ActionKind::Pseudo, Some(r), "demote", 0, None);
+    let demoted = action(ws, ActionKind::Pseudo, Some(r), "demoted", 0, None);
+    let prims = ws.primitives(r);
+    let mut any_promote = false;
+    let mut any_demote = false;
+    for p in prims {
+        for a in member_actions(ws, p, "promote") {
+            order(ws, promote, a);
+            order(ws, a, promoted);
+            any_promote = true;
+        }
+        for a in member_actions(ws, p, "demote") {
+            order(ws, demote, a);
+            order(ws, a, demoted);
+            any_demote = true;
+        }
+    }
+    order(ws, running, promote);
+    order(ws, demoted, stop);
+    order(ws, demoted, promote);
+    ws.actions[promote].optional = !any_promote;
+    ws.actions[promoted].optional = !any_promote;
+    ws.actions[demote].optional = !any_demote;
+    ws.actions[demoted].optional = !any_demote;
 }
 
 fn fence_of(ws: &WorkingSet, n: usize) -> Option<usize> {
@@ -292,13 +463,50 @@ fn create_primitive(ws: &mut WorkingSet, r: usize) {
     let res = ws.rscs[r].clone();
     let next = res.assigned;
     let current: Vec<usize> = res.running_on.iter().map(|&(n, _)| n).collect();
-    if !res.managed {
+    if !res.managed || res.stop_blocked {
         return;
     }
+    for &n in &res.clear_failcount {
+        if ws.nodes[n].online {
+            let task = format!("clear_failcount for {}", res.id);
+            action(ws, ActionKind::Cluster, None, &task, 0, Some(n));
+        }
+    }
+    if res.orphan {
+        // The history of an inactive orphan is deleted.
+        for &n in res.history.keys() {
+            if !current.contains(&n) && ws.nodes[n].online && !ws.nodes[n].unclean {
+                action(ws, ActionKind::Resource, Some(r), "delete", 0, Some(n));
+            }
+        }
+    }
     let failed_here = |n: usize| res.failed_on.contains(&n);
+    let promotable = promotable_clone_of(ws, r).is_some();
     let mut stops = Vec::new();
+    let mut demotes = Vec::new();
+    for &(c, role) in &res.running_on {
+        if !promotable || role != Role::Promoted || ws.nodes[c].unclean {
+            continue;
+        }
+        let stays = Some(c) == next
+            && !failed_here(c)
+            && current.len() == 1
+            && res.restart_reason.is_none();
+        if !(stays && res.promote_next) {
+            demotes.push(action(
+                ws,
+                ActionKind::Resource,
+                Some(r),
+                "demote",
+                0,
+                Some(c),
+            ));
+        }
+    }
     for &c in &current {
-        if Some(c) != next || failed_here(c) || current.len() > 1 || ws.nodes[c].unclean {
+        let restart = res.restart_reason.is_some();
+        if Some(c) != next || failed_here(c) || current.len() > 1 || ws.nodes[c].unclean || restart
+        {
             if ws.nodes[c].unclean && ws.fencing_enabled {
                 // Implied by fencing: a pseudo stop after the node is fenced.
                 let s = action(ws, ActionKind::Pseudo, Some(r), "stop", 0, None);
@@ -309,13 +517,78 @@ fn create_primitive(ws: &mut WorkingSet, r: usize) {
             } else {
                 let s = action(ws, ActionKind::Resource, Some(r), "stop", 0, Some(c));
                 stops.push(s);
+                for &d in &demotes {
+                    order(ws, d, s);
+                }
+                if res.orphan {
+                    // The history of a stopped orphan is cleaned up.
+                    let d = action(ws, ActionKind::Resource, Some(r), "delete", 0, Some(c));
+                    order(ws, s, d);
+                }
             }
         }
     }
     if let Some(n) = next {
-        let needs_start = !current.contains(&n) || failed_here(n) || current.len() > 1;
+        let needs_start = !current.contains(&n)
+            || failed_here(n)
+            || current.len() > 1
+            || res.restart_reason.is_some();
+        // Pacemaker Explained, "Migrating Resources": a resource with allow-migrate
+        // that moves from a healthy node migrates (migrate_to on the source,
+        // migrate_from on the target, then the stop, and the start is a pseudo action).
+        let migrate_from = match current.as_slice() {
+            [c] if res.allow_migrate
+                && *c != n
+                && !failed_here(*c)
+                && ws.nodes[*c].online
+                && !ws.nodes[*c].unclean
+                && res.restart_reason.is_none()
+                && res.partial_migration.is_none() =>
+            {
+                Some(*c)
+            }
+            _ => None,
+        };
+        let mut start = None;
         if needs_start {
-            let st = action(ws, ActionKind::Resource, Some(r), "start", 0, Some(n));
+            let st = match migrate_from {
+                Some(src) => {
+                    let mt = action(
+                        ws,
+                        ActionKind::Resource,
+                        Some(r),
+                        "migrate_to",
+                        0,
+                        Some(src),
+                    );
+                    let mf = action(
+                        ws,
+                        ActionKind::Resource,
+                        Some(r),
+                        "migrate_from",
+                        0,
+                        Some(n),
+                    );
+                    order(ws, mt, mf);
+                    for &s in &stops {
+                        order(ws, mf, s);
+                    }
+                    ws.rscs[r].migrating = true;
+                    let st = action(ws, ActionKind::Pseudo, Some(r), "start", 0, None);
+                    let probes: Vec<usize> = ws
+                        .actions
+                        .iter()
+                        .filter(|a| a.rsc == Some(r) && a.task == "monitor" && a.interval_ms == 0)
+                        .map(|a| a.id)
+                        .collect();
+                    for p in probes {
+                        order(ws, p, mt);
+                    }
+                    st
+                }
+                None => action(ws, ActionKind::Resource, Some(r), "start", 0, Some(n)),
+            };
+            start = Some(st);
             for &s in &stops {
                 order(ws, s, st);
             }
@@ -340,6 +613,33 @@ fn create_primitive(ws: &mut WorkingSet, r: usize) {
                 order(ws, p, st);
             }
         }
+        // Promotion after the start (Pacemaker Explained, "Promotable Clones").
+        let was_promoted = res
+            .running_on
+            .iter()
+            .any(|&(x, role)| x == n && role == Role::Promoted);
+        let mut role_change = None;
+        if promotable && res.promote_next && (needs_start || !was_promoted) {
+            let pr = action(ws, ActionKind::Resource, Some(r), "promote", 0, Some(n));
+            if let Some(st) = start {
+                order(ws, st, pr);
+            }
+            for &d in &demotes {
+                order(ws, d, pr);
+            }
+            role_change = Some(pr);
+        } else if let Some(&d) = demotes.first() {
+            if !needs_start {
+                role_change = Some(d);
+            }
+        }
+        let next_role = if !promotable {
+            Role::Started
+        } else if res.promote_next {
+            Role::Promoted
+        } else {
+            Role::Unpromoted
+        };
         // Recurring monitors for the role it will have.
         let active = res.active_recurring.get(&n).cloned().unwrap_or_default();
         for op in res
@@ -347,11 +647,45 @@ fn create_primitive(ws: &mut WorkingSet, r: usize) {
             .iter()
             .filter(|o| o.name == "monitor" && o.interval_ms > 0 && o.enabled)
         {
-            if op.role.is_some_and(|x| x != Role::Started) {
+            // Two monitors with one interval are a configuration error; Pacemaker
+            // schedules neither.
+            let duplicate = res
+                .ops
+                .iter()
+                .any(|o| o.name == "monitor" && o.interval_ms == op.interval_ms && o.id != op.id);
+            let applies = !duplicate
+                && match op.role {
+                    None => true,
+                    Some(Role::Started) => next_role != Role::Promoted,
+                    Some(role) => role == next_role,
+                };
+            if !applies {
                 continue;
             }
-            if !needs_start && active.iter().any(|(i, _)| *i == op.interval_ms) {
+            let fresh = needs_start || (role_change.is_some() && op.role.is_some());
+            if !fresh && active.iter().any(|(i, _)| *i == op.interval_ms) {
                 continue;
+            }
+            if role_change.is_some() && op.role.is_some() {
+                // The monitor for the old role, if one runs, is cancelled first.
+                let old: Vec<u64> = res
+                    .ops
+                    .iter()
+                    .filter(|o| {
+                        o.name == "monitor"
+                            && o.role.is_some()
+                            && o.role != op.role
+                            && o.role != Some(Role::Stopped)
+                            && active.iter().any(|(i, _)| *i == o.interval_ms)
+                    })
+                    .map(|o| o.interval_ms)
+                    .collect();
+                for i in old {
+                    let c = action(ws, ActionKind::Resource, Some(r), "cancel", i, Some(n));
+                    if let Some(rc) = role_change {
+                        order(ws, c, rc);
+                    }
+                }
             }
             let m = action(
                 ws,
@@ -361,18 +695,140 @@ fn create_primitive(ws: &mut WorkingSet, r: usize) {
                 op.interval_ms,
                 Some(n),
             );
-            if needs_start {
-                let st = action(ws, ActionKind::Resource, Some(r), "start", 0, Some(n));
+            if let Some(st) = role_change.or(start) {
                 order(ws, st, m);
             }
         }
+    }
+    create_stopped_monitors(ws, r, next);
+}
+
+/// `role="Stopped"` monitors (Pacemaker Explained, "Monitoring Resources When
+/// Administration is Disabled" / op `role`): they run on every node where the resource
+/// will not be active, and are cancelled on the node where it starts.
+fn create_stopped_monitors(ws: &mut WorkingSet, r: usize, next: Option<usize>) {
+    let intervals: Vec<u64> = ws.rscs[r]
+        .ops
+        .iter()
+        .filter(|o| {
+            o.name == "monitor" && o.interval_ms > 0 && o.enabled && o.role == Some(Role::Stopped)
+        })
+        .map(|o| o.interval_ms)
+        .collect();
+    if intervals.is_empty() {
+        return;
+    }
+    for n in 0..ws.nodes.len() {
+        let node = &ws.nodes[n];
+        if !node.online || node.unclean || node.pending {
+            continue;
+        }
+        let active = ws.rscs[r]
+            .stopped_monitors
+            .get(&n)
+            .cloned()
+            .unwrap_or_default();
+        for &i in &intervals {
+            if Some(n) == next {
+                if active.contains(&i) {
+                    let c = action(ws, ActionKind::Resource, Some(r), "cancel", i, Some(n));
+                    if let Some(st) = member_actions(ws, r, "start").first().copied() {
+                        order(ws, c, st);
+                    }
+                }
+                continue;
+            }
+            if active.contains(&i) {
+                continue;
+            }
+            let m = action(ws, ActionKind::Resource, Some(r), "monitor", i, Some(n));
+            let before: Vec<usize> = ws
+                .actions
+                .iter()
+                .filter(|a| {
+                    a.rsc == Some(r)
+                        && a.node == Some(n)
+                        && a.interval_ms == 0
+                        && (a.task == "stop" || a.task == "monitor")
+                })
+                .map(|a| a.id)
+                .collect();
+            for b in before {
+                order(ws, b, m);
+            }
+        }
+    }
+}
+
+/// The summary line of a promotable clone instance whose role changes, in Pacemaker's
+/// role forms ("Promote x ( Unpromoted -> Promoted node )"); None when the generic
+/// forms apply.
+fn promotable_summary(ws: &WorkingSet, p: usize) -> Option<String> {
+    let res = &ws.rscs[p];
+    let id = &res.id;
+    let name = |n: usize| ws.nodes[n].uname.clone();
+    let next_role = if res.promote_next {
+        Role::Promoted
+    } else {
+        Role::Unpromoted
+    };
+    let restart = res.restart_reason.is_some();
+    match (res.running_on.as_slice(), res.assigned) {
+        ([], Some(n)) if res.promote_next => Some(format!(
+            "{:<10} {id:<7} ( Stopped -> Promoted {} )",
+            "Promote",
+            name(n)
+        )),
+        ([(c, role)], Some(n)) if *c == n && !restart && !res.failed_on.contains(c) => {
+            match (role, res.promote_next) {
+                (Role::Promoted, false) => Some(format!(
+                    "{:<10} {id:<7} ( Promoted -> Unpromoted {} )",
+                    "Demote",
+                    name(n)
+                )),
+                (r, true) if *r != Role::Promoted => Some(format!(
+                    "{:<10} {id:<7} ( {} -> Promoted {} )",
+                    "Promote",
+                    r.name(),
+                    name(n)
+                )),
+                _ => None,
+            }
+        }
+        ([(c, Role::Promoted)], Some(n)) if *c == n => Some(format!(
+            "{:<10} {id:<7} ( Promoted {} )",
+            "Recover",
+            name(n)
+        )),
+        ([(c, Role::Promoted)], None) => Some(format!(
+            "{:<10} {id:<7} ( Promoted {} )  due to node availability",
+            "Stop",
+            name(*c)
+        )),
+        ([(c, role)], Some(n)) if *c != n && (*role == Role::Promoted || res.promote_next) => {
+            Some(format!(
+                "{:<10} {id:<7} ( {} {} -> {} {} )",
+                "Move",
+                role.name(),
+                name(*c),
+                next_role.name(),
+                name(n)
+            ))
+        }
+        _ => None,
     }
 }
 
 /// Transition summary lines, in resource order.
 pub fn summary(ws: &WorkingSet) -> Vec<String> {
     let mut out = Vec::new();
-    for a in ws.actions.iter().filter(|a| a.kind == ActionKind::Fence) {
+    // Pacemaker lists fencing newest first, i.e. in reverse node order.
+    for a in ws
+        .actions
+        .iter()
+        .rev()
+        .filter(|a| a.kind == ActionKind::Fence)
+    {
         if let Some(n) = a.node {
             let reason = ws.nodes[n]
                 .fence_reason
@@ -390,16 +846,47 @@ pub fn summary(ws: &WorkingSet) -> Vec<String> {
             if !res.managed {
                 continue;
             }
+            if promotable_clone_of(ws, p).is_some() {
+                if let Some(line) = promotable_summary(ws, p) {
+                    out.push(line);
+                    continue;
+                }
+            }
             let cur: Vec<usize> = res.running_on.iter().map(|&(n, _)| n).collect();
             let next = res.assigned;
             let name = |n: usize| ws.nodes[n].uname.clone();
             let id = &res.id;
             match (cur.as_slice(), next) {
                 ([], Some(n)) => out.push(format!("{:<10} {id:<7} ( {} )", "Start", name(n))),
+                ([], None) => {
+                    if let Some((why, n)) = &res.blocked_start {
+                        out.push(format!(
+                            "{:<10} {id:<7} ( {} )  due to {why} (blocked)",
+                            "Start",
+                            name(*n)
+                        ));
+                    }
+                }
+                ([c], Some(n)) if *c == n && res.restart_reason.is_some() => {
+                    let why = res.restart_reason.as_deref().unwrap_or_default();
+                    out.push(format!(
+                        "{:<10} {id:<7} ( {} )  due to {why}",
+                        "Restart",
+                        name(n)
+                    ));
+                }
                 ([c], Some(n)) if *c == n && res.failed_on.contains(c) => {
                     out.push(format!("{:<10} {id:<7} ( {} )", "Recover", name(n)));
                 }
                 ([c], Some(n)) if *c == n => {}
+                ([c], Some(n)) if res.migrating => {
+                    out.push(format!(
+                        "{:<10} {id:<7} ( {} -> {} )",
+                        "Migrate",
+                        name(*c),
+                        name(n)
+                    ));
+                }
                 ([c], Some(n)) => {
                     if res.failed_on.contains(c) {
                         out.push(format!(
@@ -418,21 +905,36 @@ pub fn summary(ws: &WorkingSet) -> Vec<String> {
                     }
                 }
                 ([c], None) => {
-                    let why = if res.target_role == Some(Role::Stopped) {
-                        ""
+                    let why = if let Some((b, _)) = &res.blocked_start {
+                        format!("  due to {b}")
                     } else {
-                        "  due to node availability"
+                        "  due to node availability".to_string()
+                    };
+                    let why = if res.stop_blocked {
+                        format!("{why} (blocked)")
+                    } else {
+                        why
                     };
                     out.push(format!("{:<10} {id:<7} ( {} ){why}", "Stop", name(*c)));
                 }
-                (cs, _) if cs.len() > 1 => {
+                // Multiply active: the extra copies stop silently; the one that stays
+                // is restarted (recovered if failed), else every copy stops.
+                (cs, Some(n)) if cs.len() > 1 && cs.contains(&n) => {
+                    let verb = if res.failed { "Recover" } else { "Restart" };
+                    out.push(format!("{verb:<10} {id:<7} ( {} )", name(n)));
+                }
+                (cs, next) if cs.len() > 1 => {
                     for &c in cs {
                         if Some(c) != next {
-                            out.push(format!("{:<10} {id:<7} ( {} )", "Stop", name(c)));
+                            out.push(format!(
+                                "{:<10} {id:<7} ( {} )  due to node availability",
+                                "Stop",
+                                name(c)
+                            ));
                         }
                     }
                     if let Some(n) = next {
-                        out.push(format!("{:<10} {id:<7} ( {} )", "Restart", name(n)));
+                        out.push(format!("{:<10} {id:<7} ( {} )", "Start", name(n)));
                     }
                 }
                 _ => {}

@@ -2,7 +2,6 @@
 //! node per resource (Pacemaker Explained, "Resource Placement", "Scores").
 
 use crate::model::*;
-use crate::rules::{add_scores, INFINITY};
 use crate::simulate::natural_cmp;
 use crate::unpack::WorkingSet;
 
@@ -131,6 +130,10 @@ fn clone_nodes(ws: &WorkingSet, c: usize) -> Vec<usize> {
 
 fn is_stopped_by_config(ws: &WorkingSet, r: usize) -> bool {
     let mut cur = Some(r);
+    // on-fail=stop: the failed resource stays stopped.
+    if ws.rscs[r].next_role == Some(Role::Stopped) {
+        return true;
+    }
     while let Some(x) = cur {
         if ws.rscs[x].target_role == Some(Role::Stopped) {
             return true;
@@ -138,7 +141,6 @@ fn is_stopped_by_config(ws: &WorkingSet, r: usize) -> bool {
         cur = ws.rscs[x].parent;
     }
     ws.stop_all
-        || (!ws.have_quorum && ws.no_quorum_policy != "ignore" && ws.no_quorum_policy != "freeze")
 }
 
 /// Clone instances: keep running instances where they are, then spread the rest over

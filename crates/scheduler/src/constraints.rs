@@ -1,50 +1,35 @@
 //! Unpacking `<constraints>`: location (with rules), colocation, ordering, including
 //! resource sets and tags (Pacemaker Explained, "Resource Constraints").
 
-use std::collections::BTreeMap;
+use vigil_cib::{
+    Colocation as CibColocation, Configuration, Constraint, Location as CibLocation, LossPolicy,
+    Order as CibOrder, OrderKind as CibOrderKind, ResourceSet, RuleContext, Ticket as CibTicket,
+    TicketState,
+};
 
 use crate::model::*;
-use crate::rules::{self, is_true, parse_score, RuleContext, INFINITY};
-use crate::unpack::{score_attr, WorkingSet};
-use crate::xml::Element;
+use crate::unpack::WorkingSet;
 use crate::SchedError;
 
 /// Unpack all constraints in configuration order.
 pub fn unpack_constraints(
     ws: &mut WorkingSet,
-    config: &Element,
-    _status: &Element,
+    config: &Configuration,
+    tickets: &[TicketState],
 ) -> Result<(), SchedError> {
-    let empty = Element::default();
-    let cons = config.child("constraints").unwrap_or(&empty);
-    let tags: BTreeMap<String, Vec<String>> = config
-        .child("tags")
-        .map(|t| {
-            t.children_named("tag")
-                .map(|tag| {
-                    (
-                        tag.id().to_string(),
-                        tag.children_named("obj_ref")
-                            .map(|o| o.id().to_string())
-                            .collect(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    for c in &cons.children {
-        match c.name.as_str() {
-            "rsc_location" => unpack_location(ws, c, &tags)?,
-            "rsc_colocation" => unpack_colocation(ws, c, &tags)?,
-            "rsc_order" => unpack_order(ws, c, &tags)?,
-            _ => {}
+    for c in &config.constraints {
+        match c {
+            Constraint::Location(l) => unpack_location(ws, l, config),
+            Constraint::Colocation(c) => unpack_colocation(ws, c, config),
+            Constraint::Order(o) => unpack_order(ws, o, config),
+            Constraint::Ticket(t) => unpack_ticket(ws, t, config, tickets),
         }
     }
     Ok(())
 }
 
 /// Resolve a reference (resource, tag or template) to resource indices.
-fn resolve(ws: &WorkingSet, id: &str, tags: &BTreeMap<String, Vec<String>>) -> Vec<usize> {
+fn resolve(ws: &WorkingSet, id: &str, config: &Configuration) -> Vec<usize> {
     if let Some(r) = ws.top.iter().copied().find(|&r| ws.rscs[r].id == id) {
         return vec![r];
     }
@@ -57,15 +42,15 @@ fn resolve(ws: &WorkingSet, id: &str, tags: &BTreeMap<String, Vec<String>>) -> V
     }) {
         return vec![r];
     }
-    if let Some(members) = tags.get(id) {
-        return members.iter().flat_map(|m| resolve(ws, m, tags)).collect();
+    if let Some(members) = config.expand_tag(id) {
+        return members
+            .iter()
+            .flat_map(|m| resolve(ws, m, config))
+            .collect();
     }
-    // A template: every primitive built from it.
-    if let Some(t) = ws.idrefs.get(id) {
-        if t.name == "template" {
-            let _ = t;
-            // Primitives don't record their template; fall back to none.
-        }
+    // Templates are not expanded yet: a constraint naming one is dropped.
+    if config.templates.iter().any(|t| t.id == id) {
+        return Vec::new();
     }
     // Inside clones: refer to the clone's child by its configured id -> the clone.
     if let Some(r) = ws.rscs.iter().position(|r| r.base_id == id) {
@@ -81,35 +66,18 @@ fn resolve(ws: &WorkingSet, id: &str, tags: &BTreeMap<String, Vec<String>>) -> V
     Vec::new()
 }
 
-fn unknown(e: &Element, what: &'static str, reference: &str) -> SchedError {
-    SchedError::UnknownReference {
-        element: e.name.clone(),
-        id: e.id().to_string(),
-        what,
-        reference: reference.to_string(),
-    }
-}
-
-fn unpack_location(
-    ws: &mut WorkingSet,
-    c: &Element,
-    tags: &BTreeMap<String, Vec<String>>,
-) -> Result<(), SchedError> {
+fn unpack_location(ws: &mut WorkingSet, c: &CibLocation, config: &Configuration) {
     let mut targets: Vec<usize> = Vec::new();
-    if let Some(r) = c.attr("rsc") {
-        targets = resolve(ws, r, tags);
+    if let Some(r) = &c.rsc {
+        targets = resolve(ws, r, config);
         if targets.is_empty() {
-            ws.warn(format!(
-                "rsc_location '{}': unknown resource '{}'",
-                c.id(),
-                r
-            ));
-            return Ok(());
+            ws.warn(format!("rsc_location '{}': unknown resource '{}'", c.id, r));
+            return;
         }
-    } else if let Some(p) = c.attr("rsc-pattern") {
+    } else if let Some(p) = &c.rsc_pattern {
         let (neg, pat) = match p.strip_prefix('!') {
             Some(x) => (true, x),
-            None => (false, p),
+            None => (false, p.as_str()),
         };
         for &t in &ws.top {
             if simple_regex_match(pat, &ws.rscs[t].id) != neg {
@@ -117,57 +85,51 @@ fn unpack_location(
             }
         }
     } else {
-        for set in c.children_named("resource_set") {
-            for rr in set.children_named("resource_ref") {
-                targets.extend(resolve(ws, rr.id(), tags));
-            }
+        for set in &c.sets {
+            targets.extend(set_members(ws, set, config));
         }
     }
-    let role = c.attr("role").and_then(Role::parse);
-    if let Some(node) = c.attr("node") {
-        let score = score_attr(c, "score")?.unwrap_or(0);
+    let role = c.role.map(Role::from);
+    if let Some(node) = &c.node {
+        let score = c.score.map(|s| s.value()).unwrap_or(0);
         let Some(ni) = ws.node_by_name(node) else {
-            return Ok(());
+            return;
         };
         for &t in &targets {
             ws.locations.push(Location {
-                id: c.id().into(),
+                id: c.id.clone(),
                 rsc: t,
                 node: ni,
                 score,
                 role,
             });
         }
-        return Ok(());
+        return;
     }
-    for rule in c.children_named("rule") {
-        let rule = match rule.attr("id-ref") {
-            Some(r) => ws.idrefs.get(r).cloned().unwrap_or_else(|| rule.clone()),
-            None => rule.clone(),
+    for rule in &c.rules {
+        let role = rule.role.map(Role::from).or(role);
+        // The rule's own role filter was applied above; evaluate for any role.
+        let rule = vigil_cib::Rule {
+            role: None,
+            ..rule.clone()
         };
-        let score = score_attr(&rule, "score")?;
-        let score_attribute = rule.attr("score-attribute").map(str::to_string);
-        let role = rule.attr("role").and_then(Role::parse).or(role);
         for ni in 0..ws.nodes.len() {
-            let ctx = RuleContext {
-                node_attrs: Some(&ws.nodes[ni].attrs),
-                now: ws.now,
-                ..Default::default()
-            };
-            if !rules::eval_rule(&rule, &ctx) {
+            let ctx = RuleContext::new(&ws.nodes[ni].attrs).at(ws.now);
+            if !rule.evaluate(&ctx) {
                 continue;
             }
-            let s = match (&score_attribute, score) {
+            let s = match (&rule.score_attribute, rule.score) {
+                // A rule whose score attribute is missing or not a score adds nothing.
                 (Some(a), _) => match ws.nodes[ni].attrs.get(a).and_then(|v| parse_score(v)) {
                     Some(v) => v,
                     None => continue,
                 },
-                (None, Some(s)) => s,
+                (None, Some(s)) => s.value(),
                 (None, None) => 0,
             };
             for &t in &targets {
                 ws.locations.push(Location {
-                    id: c.id().into(),
+                    id: c.id.clone(),
                     rsc: t,
                     node: ni,
                     score: s,
@@ -176,7 +138,76 @@ fn unpack_location(
             }
         }
     }
-    Ok(())
+}
+
+/// `rsc_ticket`: a resource may only run (or, with `rsc-role="Promoted"`, be promoted)
+/// while its ticket is granted and not in standby (Pacemaker Explained, "Ticket
+/// Constraints"). When the ticket is lost, `loss-policy` says what happens to an active
+/// resource: stop (default), demote, fence the nodes it runs on (only when the ticket
+/// is revoked, not for standby), or freeze it where it is.
+fn unpack_ticket(
+    ws: &mut WorkingSet,
+    t: &CibTicket,
+    config: &Configuration,
+    tickets: &[TicketState],
+) {
+    let state = tickets.iter().find(|s| s.id == t.ticket);
+    let granted = state.is_some_and(|s| s.granted);
+    let standby = state.is_some_and(|s| s.standby);
+    if granted && !standby {
+        return;
+    }
+    let mut targets = Vec::new();
+    if let Some(r) = &t.rsc {
+        targets = resolve(ws, r, config);
+    }
+    for set in &t.sets {
+        targets.extend(set_members(ws, set, config));
+    }
+    let role = t.rsc_role.map(Role::from);
+    let policy = t.loss_policy.unwrap_or(LossPolicy::Stop);
+    for r in targets {
+        let prims = ws.primitives(r);
+        let active: Vec<usize> = prims
+            .iter()
+            .flat_map(|&p| ws.rscs[p].running_on.iter().map(|&(n, _)| n))
+            .collect();
+        if policy == LossPolicy::Freeze && !active.is_empty() {
+            continue;
+        }
+        if policy == LossPolicy::Fence && !granted && ws.fencing_enabled {
+            for n in active {
+                let node = &mut ws.nodes[n];
+                if !node.unclean {
+                    node.unclean = true;
+                    node.fence_by_scheduler = true;
+                    node.fence_reason = Some("deadman ticket was lost".into());
+                }
+            }
+        }
+        if role == Some(Role::Promoted) {
+            // Only promotion is banned; the resource may stay unpromoted.
+            for n in 0..ws.nodes.len() {
+                ws.locations.push(Location {
+                    id: t.id.clone(),
+                    rsc: r,
+                    node: n,
+                    score: -INFINITY,
+                    role: Some(Role::Promoted),
+                });
+            }
+            continue;
+        }
+        for n in 0..ws.nodes.len() {
+            ws.locations.push(Location {
+                id: t.id.clone(),
+                rsc: r,
+                node: n,
+                score: -INFINITY,
+                role: None,
+            });
+        }
+    }
 }
 
 /// Minimal POSIX ERE subset used by rsc-pattern: `^`, `$`, `.`, `*`, literal text.
@@ -214,67 +245,60 @@ fn simple_regex_match(pat: &str, s: &str) -> bool {
     (0..=s.len()).any(|i| m(&p, &s[i..]))
 }
 
-fn set_members(ws: &WorkingSet, set: &Element, tags: &BTreeMap<String, Vec<String>>) -> Vec<usize> {
-    set.children_named("resource_ref")
-        .flat_map(|r| resolve(ws, r.id(), tags))
+fn set_members(ws: &WorkingSet, set: &ResourceSet, config: &Configuration) -> Vec<usize> {
+    set.resources
+        .iter()
+        .flat_map(|r| resolve(ws, r, config))
         .collect()
 }
 
-fn unpack_colocation(
-    ws: &mut WorkingSet,
-    c: &Element,
-    tags: &BTreeMap<String, Vec<String>>,
-) -> Result<(), SchedError> {
-    let score = score_attr(c, "score")?.unwrap_or(0);
-    let node_attribute = c.attr("node-attribute").unwrap_or("#uname").to_string();
-    let influence = c.attr("influence").map(is_true).unwrap_or(true);
-    let sets: Vec<&Element> = c.children_named("resource_set").collect();
-    if sets.is_empty() {
-        let (Some(a), Some(b)) = (c.attr("rsc"), c.attr("with-rsc")) else {
-            return Err(unknown(c, "resource", ""));
+fn unpack_colocation(ws: &mut WorkingSet, c: &CibColocation, config: &Configuration) {
+    let score = c.score.map(|s| s.value()).unwrap_or(0);
+    let node_attribute = c
+        .node_attribute
+        .clone()
+        .unwrap_or_else(|| "#uname".to_string());
+    let influence = c.influence.unwrap_or(true);
+    if c.sets.is_empty() {
+        let (Some(a), Some(b)) = (&c.rsc, &c.with_rsc) else {
+            ws.warn(format!("rsc_colocation '{}': no resources", c.id));
+            return;
         };
-        let da = resolve(ws, a, tags);
-        let pb = resolve(ws, b, tags);
-        if da.is_empty() {
-            ws.warn(format!(
-                "rsc_colocation '{}': unknown resource '{}'",
-                c.id(),
-                a
-            ));
-            return Ok(());
-        }
-        if pb.is_empty() {
-            ws.warn(format!(
-                "rsc_colocation '{}': unknown resource '{}'",
-                c.id(),
-                b
-            ));
-            return Ok(());
+        let da = resolve(ws, a, config);
+        let pb = resolve(ws, b, config);
+        for (list, name) in [(&da, a), (&pb, b)] {
+            if list.is_empty() {
+                ws.warn(format!(
+                    "rsc_colocation '{}': unknown resource '{}'",
+                    c.id, name
+                ));
+                return;
+            }
         }
         ws.colocations.push(Colocation {
-            id: c.id().into(),
+            id: c.id.clone(),
             dependent: da[0],
             primary: pb[0],
             score,
-            dependent_role: c.attr("rsc-role").and_then(Role::parse),
-            primary_role: c.attr("with-rsc-role").and_then(Role::parse),
+            dependent_role: c.rsc_role.map(Role::from),
+            primary_role: c.with_rsc_role.map(Role::from),
             node_attribute,
             influence,
         });
-        return Ok(());
+        return;
     }
     // Sets: within a sequential set each member is colocated with the previous one;
     // between sets, every member of a later set with the last of the previous one.
     let mut prev_set: Option<(Vec<usize>, Option<Role>)> = None;
-    for set in sets {
-        let members = set_members(ws, set, tags);
-        let role = set.attr("role").and_then(Role::parse);
-        let sequential = set.attr("sequential").map(is_true).unwrap_or(true);
-        let set_score = score_attr(set, "score")?.unwrap_or(score);
+    for set in &c.sets {
+        let members = set_members(ws, set, config);
+        let role = set.role.map(Role::from);
+        let sequential = set.sequential.unwrap_or(true);
+        let set_score = set.score.map(|s| s.value()).unwrap_or(score);
         if sequential {
             for w in members.windows(2) {
                 ws.colocations.push(Colocation {
-                    id: c.id().into(),
+                    id: c.id.clone(),
                     dependent: w[1],
                     primary: w[0],
                     score: set_score,
@@ -286,11 +310,10 @@ fn unpack_colocation(
             }
         }
         if let Some((pm, prole)) = &prev_set {
-            if let (Some(&last), Some(&first)) = (pm.last(), members.first()) {
-                let _ = first;
+            if let Some(&last) = pm.last() {
                 for &m in &members {
                     ws.colocations.push(Colocation {
-                        id: c.id().into(),
+                        id: c.id.clone(),
                         dependent: m,
                         primary: last,
                         score,
@@ -307,20 +330,18 @@ fn unpack_colocation(
         }
         prev_set = Some((members, role));
     }
-    Ok(())
 }
 
-fn order_kind(c: &Element) -> Result<OrderKind, SchedError> {
-    if let Some(k) = c.attr("kind") {
-        return Ok(match k {
-            "Optional" => OrderKind::Optional,
-            "Serialize" => OrderKind::Serialize,
+/// Strength of an order: `kind`, else the legacy score (0 = Optional).
+fn order_kind(kind: Option<CibOrderKind>, score: Option<vigil_cib::Score>) -> OrderKind {
+    match kind {
+        Some(CibOrderKind::Optional) => OrderKind::Optional,
+        Some(CibOrderKind::Serialize) => OrderKind::Serialize,
+        Some(CibOrderKind::Mandatory) => OrderKind::Mandatory,
+        None => match score {
+            Some(s) if s.value() == 0 => OrderKind::Optional,
             _ => OrderKind::Mandatory,
-        });
-    }
-    match score_attr(c, "score")? {
-        Some(0) => Ok(OrderKind::Optional),
-        _ => Ok(OrderKind::Mandatory),
+        },
     }
 }
 
@@ -349,6 +370,7 @@ fn push_order(ws: &mut WorkingSet, o: Ordering, symmetrical: bool) {
             then: o.first,
             then_task: fi.into(),
             kind: o.kind,
+            require_all: o.require_all,
         })
     } else {
         None
@@ -367,54 +389,54 @@ fn ord(id: &str, first: usize, ft: &str, then: usize, tt: &str, kind: OrderKind)
         then,
         then_task: tt.into(),
         kind,
+        require_all: true,
     }
 }
 
-fn unpack_order(
-    ws: &mut WorkingSet,
-    c: &Element,
-    tags: &BTreeMap<String, Vec<String>>,
-) -> Result<(), SchedError> {
-    let kind = order_kind(c)?;
-    let symmetrical = c
-        .attr("symmetrical")
-        .map(is_true)
-        .unwrap_or(kind != OrderKind::Serialize);
-    let sets: Vec<&Element> = c.children_named("resource_set").collect();
-    if sets.is_empty() {
-        let (Some(a), Some(b)) = (c.attr("first"), c.attr("then")) else {
-            return Err(unknown(c, "resource", ""));
+fn unpack_order(ws: &mut WorkingSet, c: &CibOrder, config: &Configuration) {
+    let kind = order_kind(c.kind, c.score);
+    let symmetrical = c.symmetrical.unwrap_or(kind != OrderKind::Serialize);
+    if c.sets.is_empty() {
+        let (Some(a), Some(b)) = (&c.first, &c.then) else {
+            ws.warn(format!("rsc_order '{}': no resources", c.id));
+            return;
         };
-        let fa = resolve(ws, a, tags);
-        let tb = resolve(ws, b, tags);
+        let fa = resolve(ws, a, config);
+        let tb = resolve(ws, b, config);
         if fa.is_empty() || tb.is_empty() {
-            ws.warn(format!("rsc_order '{}': unknown resource", c.id()));
-            return Ok(());
+            ws.warn(format!("rsc_order '{}': unknown resource", c.id));
+            return;
         }
-        let ft = c.attr("first-action").unwrap_or("start");
-        let tt = c.attr("then-action").unwrap_or(ft);
-        push_order(ws, ord(c.id(), fa[0], ft, tb[0], tt, kind), symmetrical);
-        return Ok(());
+        let ft = c.first_action.map(|a| a.as_str()).unwrap_or("start");
+        let tt = c.then_action.map(|a| a.as_str()).unwrap_or(ft);
+        let mut o = ord(&c.id, fa[0], ft, tb[0], tt, kind);
+        o.require_all = c.require_all.unwrap_or(true);
+        push_order(ws, o, symmetrical);
+        return;
     }
-    let mut prev: Option<(Vec<usize>, String, bool)> = None;
-    for set in sets {
-        let members = set_members(ws, set, tags);
-        let action = set.attr("action").unwrap_or("start").to_string();
-        let sequential = set.attr("sequential").map(is_true).unwrap_or(true);
-        let skind = match set.attr("kind") {
-            Some(_) => order_kind(set)?,
+    let mut prev: Option<(Vec<usize>, String, bool, bool)> = None;
+    for set in &c.sets {
+        let members = set_members(ws, set, config);
+        let action = set
+            .action
+            .map(|a| a.as_str())
+            .unwrap_or("start")
+            .to_string();
+        let sequential = set.sequential.unwrap_or(true);
+        let skind = match set.kind {
+            Some(k) => order_kind(Some(k), None),
             None => kind,
         };
         if sequential {
             for w in members.windows(2) {
                 push_order(
                     ws,
-                    ord(c.id(), w[0], &action, w[1], &action, skind),
+                    ord(&c.id, w[0], &action, w[1], &action, skind),
                     symmetrical,
                 );
             }
         }
-        if let Some((pm, pa, pseq)) = &prev {
+        if let Some((pm, pa, pseq, prequire)) = &prev {
             let firsts: Vec<usize> = if *pseq {
                 pm.last().copied().into_iter().collect()
             } else {
@@ -427,13 +449,15 @@ fn unpack_order(
             };
             for &f in &firsts {
                 for &t in &thens {
-                    push_order(ws, ord(c.id(), f, pa, t, &action, kind), symmetrical);
+                    let mut o = ord(&c.id, f, pa, t, &action, kind);
+                    o.require_all = *prequire;
+                    push_order(ws, o, symmetrical);
                 }
             }
         }
-        prev = Some((members, action, sequential));
+        let require_all = set.require_all.or(c.require_all).unwrap_or(true);
+        prev = Some((members, action, sequential, require_all));
     }
-    Ok(())
 }
 
 /// Used by placement: is the score mandatory?

@@ -118,6 +118,7 @@ pub fn finish(ws: WorkingSet) -> Schedule {
             }
             continue;
         };
+        let promotable = crate::actions::promotable_clone_of(&ws, r).is_some();
         let res = &mut revised.resources[r];
         match act.task.as_str() {
             "stop" => {
@@ -127,9 +128,14 @@ pub fn finish(ws: WorkingSet) -> Schedule {
                     res.failed = false;
                 }
             }
-            "start" => {
+            "start" | "migrate_from" => {
+                let role = if promotable {
+                    Role::Unpromoted
+                } else {
+                    Role::Started
+                };
                 res.running_on.retain(|&(x, _)| x != n);
-                res.running_on.push((n, Role::Started));
+                res.running_on.push((n, role));
             }
             "promote" => {
                 for x in res.running_on.iter_mut() {
@@ -163,6 +169,14 @@ pub fn finish(ws: WorkingSet) -> Schedule {
             r.failed = false;
         }
     }
+    // The status as printed before the transition does not show fencing that only
+    // the scheduler decided.
+    let mut current = current;
+    for n in current.nodes.iter_mut() {
+        if n.fence_by_scheduler {
+            n.unclean = false;
+        }
+    }
     let mut scores = Vec::new();
     for (i, r) in ws.rscs.iter().enumerate() {
         if r.variant != Variant::Primitive {
@@ -187,6 +201,7 @@ pub fn finish(ws: WorkingSet) -> Schedule {
         summary,
         executed,
         warnings: ws.warnings.clone(),
+        original_execution_date: ws.original_execution_date,
     }
 }
 

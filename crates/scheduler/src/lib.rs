@@ -14,12 +14,12 @@ pub mod alloc;
 pub mod constraints;
 pub mod graph;
 pub mod model;
-pub mod rules;
+pub mod orders;
+pub mod promote;
 pub mod simulate;
 pub mod unpack;
 pub mod unpack_rsc;
 pub mod unpack_status;
-pub mod xml;
 
 pub use graph::to_dot;
 pub use model::{Action, ActionKind, Edge, Role, Schedule, Score};
@@ -28,25 +28,20 @@ pub use simulate::{render, RenderOptions};
 /// Inputs to [`schedule`] besides the CIB.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// "Now" in seconds since the Unix epoch (UTC); `None` means the CIB's own
-    /// `execution-date` property if any, else 0.
+    /// "Now" in seconds since the Unix epoch (UTC), as `crm_simulate -t` sets it;
+    /// `None` means the CIB's own `execution-date` if it has one, else `wall_clock`.
     pub now: Option<i64>,
+    /// The caller's clock (epoch seconds), used when neither `now` nor the CIB's
+    /// `execution-date` says what time it is. The scheduler never reads a clock.
+    pub wall_clock: i64,
 }
 
 /// Errors the scheduler reports; each names the element at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum SchedError {
-    /// The CIB text is not well-formed XML.
-    #[error("XML error at byte {offset}: {message}")]
-    Xml {
-        /// Byte offset into the document.
-        offset: u64,
-        /// What the XML reader said.
-        message: String,
-    },
-    /// The document has no `<configuration>` or no `<status>` where one is required.
-    #[error("missing <{0}> section")]
-    MissingSection(&'static str),
+    /// The CIB text could not be read into the model (located by line:column).
+    #[error(transparent)]
+    Cib(Box<vigil_cib::CibError>),
     /// A constraint or resource refers to an id that does not exist.
     #[error("{element} '{id}': unknown {what} '{reference}'")]
     UnknownReference {
@@ -59,54 +54,38 @@ pub enum SchedError {
         /// The id that was not found.
         reference: String,
     },
-    /// A score attribute holds something that is not a score.
-    #[error("{element} '{id}': invalid score '{value}'")]
-    BadScore {
-        /// Tag of the element.
-        element: String,
-        /// Id of the element.
-        id: String,
-        /// Offending text.
-        value: String,
-    },
     /// A date/time value that cannot be parsed.
     #[error("invalid date/time '{0}'")]
     BadDate(String),
-    /// The CIB could not be turned into XML for unpacking.
-    #[error("CIB model error: {0}")]
-    Model(String),
 }
 
-/// Schedule a CIB model (the public entry point).
-///
-/// The model is written back to XML with [`vigil_cib::write_cib`] and unpacked from
-/// there, so every detail the CIB carries (operation history attributes, rules, sets)
-/// reaches the scheduler even where the typed model does not interpret it.
-pub fn schedule(cib: &vigil_cib::Cib, opts: &Options) -> Result<Schedule, SchedError> {
-    let text = vigil_cib::write_cib(cib);
-    let mut opts = opts.clone();
-    if opts.now.is_none() {
-        opts.now = cib.execution_date;
+impl From<vigil_cib::CibError> for SchedError {
+    fn from(e: vigil_cib::CibError) -> SchedError {
+        SchedError::Cib(Box::new(e))
     }
-    schedule_xml(&text, &opts)
 }
 
-/// Schedule from CIB XML text directly.
-pub fn schedule_xml(xml_text: &str, opts: &Options) -> Result<Schedule, SchedError> {
-    let root = xml::Element::parse(xml_text)?;
-    schedule_element(&root, opts)
-}
-
-/// Schedule from a parsed XML tree of the whole CIB.
-pub fn schedule_element(root: &xml::Element, opts: &Options) -> Result<Schedule, SchedError> {
-    let mut ws = unpack::unpack(root, opts)?;
+/// Schedule a CIB model: the entry point.
+///
+/// The scheduler reads vigil's typed model (configuration + status) directly; XML is
+/// only one way into that model ([`parse_cib`]).
+pub fn schedule(cib: &vigil_cib::Cib, opts: &Options) -> Result<Schedule, SchedError> {
+    let mut ws = unpack::unpack(cib, opts)?;
     alloc::assign(&mut ws);
+    promote::assign_roles(&mut ws);
+    orders::apply(&mut ws);
     actions::create(&mut ws);
     Ok(graph::finish(ws))
+}
+
+/// Read CIB XML text into the model (re-exported from `vigil_cib`), with the
+/// scheduler's error type.
+pub fn parse_cib(text: &str) -> Result<vigil_cib::Cib, SchedError> {
+    Ok(vigil_cib::parse_cib(text)?)
 }
 
 /// Parse a `-t`/`--set-datetime` value (ISO 8601: `2005-020T12:30`, `2014-05-07 00:28:00`,
 /// optional zone offset) to seconds since the epoch.
 pub fn parse_datetime(text: &str) -> Result<i64, SchedError> {
-    rules::parse_iso8601(text).ok_or_else(|| SchedError::BadDate(text.to_string()))
+    vigil_cib::parse_datetime(text).ok_or_else(|| SchedError::BadDate(text.to_string()))
 }

@@ -3,6 +3,41 @@
 
 use std::collections::BTreeMap;
 
+pub use vigil_cib::INFINITY;
+
+/// Add two scores with Pacemaker's infinity math (`vigil_cib::Score`): -INFINITY wins
+/// over +INFINITY, results clamp to ±INFINITY.
+pub fn add_scores(a: i64, b: i64) -> i64 {
+    (vigil_cib::Score::new(a) + vigil_cib::Score::new(b)).value()
+}
+
+/// A score as Pacemaker prints it (`INFINITY`, `-INFINITY`, or the number).
+pub fn score_text(v: i64) -> String {
+    vigil_cib::Score::new(v).to_string()
+}
+
+/// Parse a score-valued meta-attribute (`INFINITY`, `-INFINITY`, integers; clamped).
+/// Like Pacemaker's integer parsing of such values, text after a leading integer is
+/// ignored ("2.0" is 2).
+pub fn parse_score(text: &str) -> Option<i64> {
+    if let Ok(s) = vigil_cib::Score::parse(text) {
+        return Some(s.value());
+    }
+    let t = text.trim();
+    let digits_end = t
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && (c == '-' || c == '+'))))
+        .map_or(t.len(), |(i, _)| i);
+    vigil_cib::Score::parse(&t[..digits_end])
+        .ok()
+        .map(vigil_cib::Score::value)
+}
+
+/// Pacemaker's boolean "true" spellings (true/on/yes/y/1).
+pub fn is_true(v: &str) -> bool {
+    vigil_cib::parse_bool(v) == Some(true)
+}
+
 /// A resource role (Pacemaker Explained: "Resource roles").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Role {
@@ -22,14 +57,10 @@ pub enum Role {
 impl Role {
     /// Parse a role name (old names `Master`/`Slave` included).
     pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "Stopped" => Role::Stopped,
-            "Started" => Role::Started,
-            "Unpromoted" | "Slave" => Role::Unpromoted,
-            "Promoted" | "Master" => Role::Promoted,
-            "Unknown" => Role::Unknown,
-            _ => return None,
-        })
+        match s {
+            "Unknown" => Some(Role::Unknown),
+            _ => vigil_cib::Role::parse(s).map(Role::from),
+        }
     }
 
     /// The name crm_simulate prints.
@@ -40,6 +71,17 @@ impl Role {
             Role::Started => "Started",
             Role::Unpromoted => "Unpromoted",
             Role::Promoted => "Promoted",
+        }
+    }
+}
+
+impl From<vigil_cib::Role> for Role {
+    fn from(r: vigil_cib::Role) -> Role {
+        match r {
+            vigil_cib::Role::Stopped => Role::Stopped,
+            vigil_cib::Role::Started => Role::Started,
+            vigil_cib::Role::Unpromoted => Role::Unpromoted,
+            vigil_cib::Role::Promoted => Role::Promoted,
         }
     }
 }
@@ -96,6 +138,11 @@ pub struct Node {
     pub fence_reason: Option<String>,
     /// Has the remote connection been seen as failed.
     pub remote_was_fenced: bool,
+    /// Fencing decided while scheduling (e.g. a lost ticket with loss-policy=fence),
+    /// not part of the status as crm_simulate prints it before the transition.
+    pub fence_by_scheduler: bool,
+    /// Ids of the `lrm_resource` entries in this node's status history.
+    pub lrm_ids: Vec<String>,
 }
 
 impl Node {
@@ -261,8 +308,26 @@ pub struct Resource {
     pub dangling_migration: Vec<usize>,
     /// Recurring monitors found active per node: (interval, name).
     pub active_recurring: BTreeMap<usize, Vec<(u64, String)>>,
-    /// Why a restart is needed (definition changed etc.), per node.
+    /// Why a restart in place is needed ("required A start"), if one is.
     pub restart_reason: Option<String>,
+    /// A start (or keeping it running) that an ordering forbids: the reason
+    /// ("unrunnable A start") and the node it was assigned to.
+    pub blocked_start: Option<(String, usize)>,
+    /// The name the status history used for this anonymous clone instance (the last
+    /// `lrm_resource` id that differed from the instance id), which the transition
+    /// graph uses for its actions.
+    pub clone_name: Option<String>,
+    /// Active role=Stopped recurring monitors per node (intervals, ms).
+    pub stopped_monitors: BTreeMap<usize, Vec<u64>>,
+    /// Nodes where the fail count is to be cleared (expired, or the resource is gone).
+    pub clear_failcount: Vec<usize>,
+    /// A promotable clone instance that will be promoted (see `promote`).
+    pub promote_next: bool,
+    /// Moves by live migration in this transition.
+    pub migrating: bool,
+    /// A needed stop that cannot happen: a mandatory ordering needs an unmanaged
+    /// resource to stop first.
+    pub stop_blocked: bool,
     /// Instance attributes.
     pub params: BTreeMap<String, String>,
     /// Requires (quorum, fencing, nothing, unfencing).
@@ -300,7 +365,7 @@ impl Resource {
             utilization: BTreeMap::new(),
             priority: 0,
             stickiness: 0,
-            migration_threshold: crate::rules::INFINITY,
+            migration_threshold: INFINITY,
             failure_timeout: 0,
             managed: true,
             maintenance: false,
@@ -332,6 +397,13 @@ impl Resource {
             dangling_migration: Vec::new(),
             active_recurring: BTreeMap::new(),
             restart_reason: None,
+            blocked_start: None,
+            stop_blocked: false,
+            migrating: false,
+            promote_next: false,
+            clear_failcount: Vec::new(),
+            stopped_monitors: BTreeMap::new(),
+            clone_name: None,
             params: BTreeMap::new(),
             requires: "quorum".into(),
             multiple_active: "stop_start".into(),
@@ -405,6 +477,8 @@ pub struct Ordering {
     pub then_task: String,
     /// Mandatory (score > 0 / kind=Mandatory), optional or serialize.
     pub kind: OrderKind,
+    /// False when any one of several firsts suffices (`require-all="false"`).
+    pub require_all: bool,
 }
 
 /// Ordering strength.
@@ -508,4 +582,6 @@ pub struct Schedule {
     pub executed: Vec<usize>,
     /// Warnings (configuration problems that were tolerated).
     pub warnings: Vec<String>,
+    /// The CIB's `execution-date`, when it supplied "now" (crm_simulate says so).
+    pub original_execution_date: Option<i64>,
 }

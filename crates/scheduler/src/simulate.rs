@@ -4,7 +4,6 @@
 use std::fmt::Write;
 
 use crate::model::*;
-use crate::rules::score_text;
 
 /// What to print.
 #[derive(Debug, Clone, Default)]
@@ -21,8 +20,16 @@ pub struct RenderOptions {
 /// Render a schedule as crm_simulate prints it.
 pub fn render(s: &Schedule, opts: &RenderOptions) -> String {
     let mut out = String::new();
-    if let Some(t) = &opts.effective_time {
-        let _ = writeln!(out, "Setting effective cluster time: {t}");
+    let time_note = match (&opts.effective_time, s.original_execution_date) {
+        (Some(t), _) => Some(format!("Setting effective cluster time: {t}")),
+        (None, Some(d)) => Some(format!(
+            "Using the original execution date of: {}",
+            vigil_cib::time::format_datetime(d).replacen('T', " ", 1)
+        )),
+        (None, None) => None,
+    };
+    if let Some(t) = &time_note {
+        let _ = writeln!(out, "{t}");
     }
     let prims: Vec<&Resource> = s
         .current
@@ -68,8 +75,8 @@ pub fn render(s: &Schedule, opts: &RenderOptions) -> String {
         for &a in &s.executed {
             let _ = writeln!(out, "  * {}", execution_line(s, &s.actions[a]));
         }
-        if let Some(t) = &opts.effective_time {
-            let _ = writeln!(out, "Setting effective cluster time: {t}");
+        if let Some(t) = &time_note {
+            let _ = writeln!(out, "{t}");
         }
         out.push('\n');
         out.push_str("Revised Cluster Status:\n");
@@ -90,7 +97,7 @@ fn execution_line(s: &Schedule, a: &Action) -> String {
         ActionKind::Resource => {
             let rsc = a
                 .rsc
-                .map(|r| s.current.resources[r].id.as_str())
+                .map(|r| graph_name(&s.current, r, a.node))
                 .unwrap_or("");
             let task = if a.interval_ms > 0 {
                 format!("{}={}", a.task, a.interval_ms)
@@ -100,6 +107,28 @@ fn execution_line(s: &Schedule, a: &Action) -> String {
             format!("Resource action: {rsc:<15} {task} on {node}")
         }
     }
+}
+
+/// The resource name crm_simulate prints for an action: for an anonymous clone
+/// instance the name its history used, else the configured (base) id when the node's
+/// history knows that name, else the instance id; otherwise the id.
+fn graph_name(v: &ClusterView, r: usize, node: Option<usize>) -> &str {
+    let res = &v.resources[r];
+    let mut p = res.parent;
+    while let Some(x) = p {
+        if v.resources[x].variant == Variant::Clone {
+            if v.resources[x].unique {
+                break;
+            }
+            if let Some(n) = &res.clone_name {
+                return n;
+            }
+            let known = node.is_some_and(|n| v.nodes[n].lrm_ids.contains(&res.base_id));
+            return if known { &res.base_id } else { &res.id };
+        }
+        p = v.resources[x].parent;
+    }
+    &res.id
 }
 
 /// Natural ("node2" < "node10") comparison Pacemaker uses for node names.
@@ -454,11 +483,6 @@ fn print_clone(out: &mut String, v: &ClusterView, r: usize, indent: usize) {
         .filter(|&n| {
             let node = &v.nodes[n];
             node.kind == NodeKind::Member || res.allowed.get(&n).is_some_and(|&s| s >= 0)
-        })
-        .filter(|&n| {
-            res.allowed
-                .get(&n)
-                .is_none_or(|&s| s > -crate::rules::INFINITY)
         })
         .collect();
     stopped.sort_by(|&a, &b| natural_cmp(&v.nodes[a].uname, &v.nodes[b].uname));

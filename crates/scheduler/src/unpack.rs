@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use vigil_cib::{evaluate_nvsets, Cib, RuleContext};
+
 use crate::model::*;
-use crate::rules::{self, is_true, parse_interval_ms, parse_score, RuleContext, INFINITY};
-use crate::xml::Element;
 use crate::{Options, SchedError};
 
 /// Everything the scheduler knows while it works.
@@ -16,6 +16,8 @@ use crate::{Options, SchedError};
 pub struct WorkingSet {
     /// "Now", seconds since the epoch.
     pub now: i64,
+    /// The CIB's `execution-date`, when it supplied "now".
+    pub original_execution_date: Option<i64>,
     /// Nodes in configuration order.
     pub nodes: Vec<Node>,
     /// All resources (tree in an arena).
@@ -56,14 +58,8 @@ pub struct WorkingSet {
     pub action_index: BTreeMap<(String, Option<usize>), usize>,
     /// Tolerated configuration problems.
     pub warnings: Vec<String>,
-    /// Elements by id for id-ref resolution.
-    pub idrefs: BTreeMap<String, Element>,
     /// The DC node.
     pub dc: Option<usize>,
-    /// Nodes that must be fenced, with reason.
-    pub to_fence: Vec<(usize, String)>,
-    /// Tickets granted.
-    pub tickets: BTreeMap<String, (bool, bool)>,
 }
 
 impl WorkingSet {
@@ -110,54 +106,23 @@ impl WorkingSet {
     }
 }
 
-fn collect_ids(e: &Element, out: &mut BTreeMap<String, Element>) {
-    if let Some(id) = e.attr("id") {
-        if e.name != "lrm_rsc_op" && e.name != "lrm_resource" && e.name != "node_state" {
-            out.entry(id.to_string()).or_insert_with(|| e.clone());
-        }
-    }
-    if e.name == "status" {
-        return;
-    }
-    for c in &e.children {
-        collect_ids(c, out);
-    }
-}
-
-/// Unpack a whole CIB.
-pub fn unpack(root: &Element, opts: &Options) -> Result<WorkingSet, SchedError> {
-    let config = root
-        .child("configuration")
-        .ok_or(SchedError::MissingSection("configuration"))?;
-    let empty = Element::default();
-    let status = root.child("status").unwrap_or(&empty);
+/// Unpack a whole CIB model.
+pub fn unpack(cib: &Cib, opts: &Options) -> Result<WorkingSet, SchedError> {
+    let config = &cib.configuration;
     let mut ws = WorkingSet::default();
-    collect_ids(config, &mut ws.idrefs);
 
     // Options first (they may use date rules, so "now" first).
-    let mut now = opts.now.unwrap_or(0);
-    let crm_config = config.child("crm_config").unwrap_or(&empty);
-    let ctx0 = RuleContext {
-        now,
-        ..Default::default()
-    };
-    let mut options = BTreeMap::new();
-    rules::unpack_nvpair_sets(
-        crm_config,
-        "cluster_property_set",
-        &ctx0,
-        &mut options,
-        false,
-        &ws.idrefs,
-    );
-    if opts.now.is_none() {
-        if let Some(d) = options
-            .get("execution-date")
-            .and_then(|v| v.parse::<i64>().ok())
-        {
-            now = d;
+    // crm_simulate: an explicit time wins, else the CIB's recorded execution date.
+    let now = match (opts.now, cib.execution_date) {
+        (Some(t), _) => t,
+        (None, Some(d)) => {
+            ws.original_execution_date = Some(d);
+            d
         }
-    }
+        (None, None) => opts.wall_clock,
+    };
+    let ctx0 = RuleContext::default().at(now);
+    let options = config.cluster_options(&ctx0);
     ws.now = now;
     let opt = |k: &str| options.get(k).map(String::as_str);
     ws.fencing_enabled = opt("fencing-enabled")
@@ -171,67 +136,44 @@ pub fn unpack(root: &Element, opts: &Options) -> Result<WorkingSet, SchedError> 
     ws.placement_strategy = opt("placement-strategy").unwrap_or("default").to_string();
     ws.stop_all = opt("stop-all-resources").map(is_true).unwrap_or(false);
     ws.maintenance_mode = opt("maintenance-mode").map(is_true).unwrap_or(false);
-    ws.have_quorum = root.attr("have-quorum").map(is_true).unwrap_or(false);
+    ws.have_quorum = cib.have_quorum;
     ws.options = options;
 
-    unpack_nodes(&mut ws, config, status, root)?;
+    unpack_nodes(&mut ws, cib);
     crate::unpack_rsc::unpack_resources(&mut ws, config)?;
-    crate::unpack_status::unpack_status(&mut ws, status)?;
-    crate::constraints::unpack_constraints(&mut ws, config, status)?;
+    crate::unpack_status::unpack_status(&mut ws, cib)?;
+    crate::constraints::unpack_constraints(&mut ws, config, &cib.status.tickets)?;
     Ok(ws)
 }
 
-fn unpack_nodes(
-    ws: &mut WorkingSet,
-    config: &Element,
-    status: &Element,
-    root: &Element,
-) -> Result<(), SchedError> {
-    let empty = Element::default();
-    let nodes = config.child("nodes").unwrap_or(&empty);
-    let dc_uuid = root.attr("dc-uuid").unwrap_or("");
-    for n in nodes.children_named("node") {
-        let id = n.attr("id").unwrap_or("").to_string();
-        let uname = n.attr("uname").unwrap_or(&id).to_string();
-        let kind = match n.attr("type") {
-            Some("remote") => NodeKind::Remote,
+/// Nodes from `<nodes>`, with their permanent and transient attributes as rules see
+/// them (`Cib::node_attributes`).
+fn unpack_nodes(ws: &mut WorkingSet, cib: &Cib) {
+    let dc_uuid = cib.dc_uuid.as_deref().unwrap_or("");
+    let ctx = RuleContext::default().at(ws.now);
+    for n in &cib.configuration.nodes {
+        let kind = match n.kind {
+            vigil_cib::NodeKind::Remote => NodeKind::Remote,
             _ => NodeKind::Member,
         };
-        ws.nodes.push(new_node(&id, &uname, kind));
-        let idx = ws.nodes.len() - 1;
-        if id == dc_uuid {
-            ws.nodes[idx].is_dc = true;
-            ws.dc = Some(idx);
+        let uname = if n.uname.is_empty() { &n.id } else { &n.uname };
+        let mut node = new_node(&n.id, uname, kind);
+        if n.id == dc_uuid {
+            node.is_dc = true;
         }
-        let ctx = RuleContext {
-            now: ws.now,
-            ..Default::default()
-        };
-        let mut attrs = BTreeMap::new();
-        rules::unpack_nvpair_sets(
-            n,
-            "instance_attributes",
-            &ctx,
-            &mut attrs,
-            false,
-            &ws.idrefs,
-        );
-        let mut util = BTreeMap::new();
-        rules::unpack_nvpair_sets(n, "utilization", &ctx, &mut util, false, &ws.idrefs);
-        ws.nodes[idx].utilization = util
+        node.utilization = evaluate_nvsets(&n.utilization, &ctx)
             .into_iter()
             .map(|(k, v)| (k, v.parse().unwrap_or(0)))
             .collect();
-        for (k, v) in attrs {
-            ws.nodes[idx].attrs.insert(k, v);
+        for (k, v) in cib.node_attributes(&n.id, Some(ws.now)) {
+            node.attrs.insert(k, v);
         }
-        let _ = status;
+        ws.nodes.push(node);
     }
     // Pacemaker keeps nodes sorted by name.
     ws.nodes
         .sort_by(|a, b| crate::simulate::natural_cmp(&a.uname, &b.uname));
     ws.dc = ws.nodes.iter().position(|n| n.is_dc);
-    Ok(())
 }
 
 /// A node with default state (offline, clean).
@@ -268,27 +210,7 @@ pub fn new_node(id: &str, uname: &str, kind: NodeKind) -> Node {
         num_assigned: 0,
         fence_reason: None,
         remote_was_fenced: false,
+        fence_by_scheduler: false,
+        lrm_ids: Vec::new(),
     }
 }
-
-/// Parse a score attribute of an element, with a located error.
-pub fn score_attr(e: &Element, key: &str) -> Result<Option<i64>, SchedError> {
-    match e.attr(key) {
-        None => Ok(None),
-        Some(v) => parse_score(v)
-            .map(Some)
-            .ok_or_else(|| SchedError::BadScore {
-                element: e.name.clone(),
-                id: e.id().to_string(),
-                value: v.to_string(),
-            }),
-    }
-}
-
-/// Interval attribute in ms (0 when absent or bad).
-pub fn interval_attr(e: &Element) -> u64 {
-    e.attr("interval").and_then(parse_interval_ms).unwrap_or(0)
-}
-
-/// INFINITY re-exported for siblings.
-pub const INF: i64 = INFINITY;

@@ -3,42 +3,34 @@
 
 use std::collections::BTreeMap;
 
+use vigil_cib::{
+    evaluate_nvsets, parse_interval_ms, Clone as CibClone, Configuration, Group, NvSet, Primitive,
+    Resource as CibResource, RscAgent, RuleContext,
+};
+
 use crate::model::*;
-use crate::rules::{self, is_true, parse_interval_ms, parse_score, RuleContext};
 use crate::unpack::WorkingSet;
-use crate::xml::Element;
 use crate::SchedError;
 
-struct Defaults {
-    rsc: Vec<Element>,
-    op: Vec<Element>,
+struct Defaults<'a> {
+    rsc: &'a [NvSet],
+    op: &'a [NvSet],
 }
 
 /// Unpack all resources in configuration order.
-pub fn unpack_resources(ws: &mut WorkingSet, config: &Element) -> Result<(), SchedError> {
-    let empty = Element::default();
-    let resources = config.child("resources").unwrap_or(&empty);
+pub fn unpack_resources(ws: &mut WorkingSet, config: &Configuration) -> Result<(), SchedError> {
     let defaults = Defaults {
-        rsc: config
-            .child("rsc_defaults")
-            .map(|d| d.children.clone())
-            .unwrap_or_default(),
-        op: config
-            .child("op_defaults")
-            .map(|d| d.children.clone())
-            .unwrap_or_default(),
+        rsc: &config.rsc_defaults,
+        op: &config.op_defaults,
     };
-    let templates: BTreeMap<String, Element> = resources
-        .children_named("template")
-        .map(|t| (t.id().to_string(), t.clone()))
-        .collect();
     let mut order = 0;
-    for e in &resources.children {
-        let idx = match e.name.as_str() {
-            "primitive" => unpack_primitive(ws, e, None, &defaults, &templates)?,
-            "group" => unpack_group(ws, e, None, &defaults, &templates)?,
-            "clone" | "master" => unpack_clone(ws, e, &defaults, &templates)?,
-            _ => continue,
+    for e in &config.resources {
+        let idx = match e {
+            CibResource::Primitive(p) => unpack_primitive(ws, p, None, &defaults, &[])?,
+            CibResource::Group(g) => unpack_group(ws, g, None, &defaults, &[])?,
+            CibResource::Clone(c) => unpack_clone(ws, c, &defaults)?,
+            // Bundles are not scheduled yet (see docs/crates/scheduler.md).
+            CibResource::Bundle(_) => continue,
         };
         ws.rscs[idx].config_order = order;
         order += 1;
@@ -47,38 +39,28 @@ pub fn unpack_resources(ws: &mut WorkingSet, config: &Element) -> Result<(), Sch
     Ok(())
 }
 
+/// Meta-attributes of a resource: its own sets, then the parent's values, then
+/// `rsc_defaults` (Pacemaker Explained, "Resource Meta-Attributes").
 fn meta_of(
     ws: &WorkingSet,
-    e: &Element,
+    own: &[NvSet],
     parent: Option<usize>,
-    defaults: &Defaults,
-    agent: Option<(&str, &str, &str)>,
+    defaults: &Defaults<'_>,
+    agent: Option<RscAgent<'_>>,
 ) -> BTreeMap<String, String> {
     let ctx = RuleContext {
-        now: ws.now,
         rsc: agent,
-        ..Default::default()
+        ..RuleContext::default().at(ws.now)
     };
-    let mut meta = BTreeMap::new();
-    rules::unpack_nvpair_sets(e, "meta_attributes", &ctx, &mut meta, false, &ws.idrefs);
+    let mut meta = evaluate_nvsets(own, &ctx);
     if let Some(p) = parent {
         for (k, v) in &ws.rscs[p].meta {
             meta.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
-    let holder = Element {
-        name: "rsc_defaults".into(),
-        attrs: vec![],
-        children: defaults.rsc.clone(),
-    };
-    rules::unpack_nvpair_sets(
-        &holder,
-        "meta_attributes",
-        &ctx,
-        &mut meta,
-        false,
-        &ws.idrefs,
-    );
+    for (k, v) in evaluate_nvsets(defaults.rsc, &ctx) {
+        meta.entry(k).or_insert(v);
+    }
     meta
 }
 
@@ -96,7 +78,7 @@ fn apply_meta(ws: &WorkingSet, r: &mut Resource) {
         .unwrap_or(0);
     r.migration_threshold = get("migration-threshold")
         .and_then(parse_score)
-        .unwrap_or(rules::INFINITY);
+        .unwrap_or(INFINITY);
     r.failure_timeout = get("failure-timeout")
         .and_then(parse_interval_ms)
         .map(|ms| (ms / 1000) as i64)
@@ -129,146 +111,75 @@ fn apply_meta(ws: &WorkingSet, r: &mut Resource) {
     });
 }
 
-fn unpack_ops(
-    ws: &WorkingSet,
-    e: &Element,
-    defaults: &Defaults,
-    agent: (&str, &str, &str),
-) -> Vec<OpDef> {
+fn unpack_ops(ws: &WorkingSet, p: &Primitive, defaults: &Defaults<'_>) -> Vec<OpDef> {
+    let agent = RscAgent {
+        class: &p.class,
+        provider: p.provider.as_deref(),
+        kind: &p.kind,
+    };
     let mut out = Vec::new();
-    let Some(ops) = e.child("operations") else {
-        return out;
-    };
-    let ops = match ops.attr("id-ref") {
-        Some(r) => ws.idrefs.get(r).unwrap_or(ops),
-        None => ops,
-    };
-    for op in ops.children_named("op") {
-        let name = op.attr("name").unwrap_or("").to_string();
-        let interval_ms = op.attr("interval").and_then(parse_interval_ms).unwrap_or(0);
+    for op in &p.ops {
         let ctx = RuleContext {
-            now: ws.now,
             rsc: Some(agent),
-            op: Some((&name, interval_ms)),
-            ..Default::default()
+            op: Some((&op.name, op.interval_ms)),
+            ..RuleContext::default().at(ws.now)
         };
-        let mut meta = BTreeMap::new();
-        rules::unpack_nvpair_sets(op, "meta_attributes", &ctx, &mut meta, false, &ws.idrefs);
-        let holder = Element {
-            name: "op_defaults".into(),
-            attrs: vec![],
-            children: defaults.op.clone(),
-        };
-        rules::unpack_nvpair_sets(
-            &holder,
-            "meta_attributes",
-            &ctx,
-            &mut meta,
-            false,
-            &ws.idrefs,
-        );
+        let mut meta = evaluate_nvsets(&op.meta, &ctx);
+        for (k, v) in evaluate_nvsets(defaults.op, &ctx) {
+            meta.entry(k).or_insert(v);
+        }
         let enabled = op
-            .attr("enabled")
-            .or(meta.get("enabled").map(String::as_str))
-            .map(is_true)
+            .enabled
+            .or_else(|| meta.get("enabled").map(|v| is_true(v)))
             .unwrap_or(true);
         out.push(OpDef {
-            id: op.id().to_string(),
-            name,
-            interval_ms,
-            role: op.attr("role").and_then(Role::parse),
+            id: op.id.clone(),
+            name: op.name.clone(),
+            interval_ms: op.interval_ms,
+            role: op.role.map(Role::from),
             on_fail: op
-                .attr("on-fail")
-                .or(meta.get("on-fail").map(String::as_str))
-                .map(str::to_string),
+                .on_fail
+                .map(|f| f.as_str().to_string())
+                .or_else(|| meta.get("on-fail").cloned()),
             enabled,
         });
     }
     out
 }
 
+/// Unpack one primitive (`inherited`: instance attribute sets of enclosing groups and
+/// clones, which the primitive's own sets override).
 fn unpack_primitive(
     ws: &mut WorkingSet,
-    e: &Element,
+    p: &Primitive,
     parent: Option<usize>,
-    defaults: &Defaults,
-    templates: &BTreeMap<String, Element>,
+    defaults: &Defaults<'_>,
+    inherited: &[NvSet],
 ) -> Result<usize, SchedError> {
-    let id = e.id();
-    let mut merged = e.clone();
-    if let Some(t) = e.attr("template") {
-        let tmpl = templates
-            .get(t)
-            .ok_or_else(|| SchedError::UnknownReference {
-                element: "primitive".into(),
-                id: id.to_string(),
-                what: "template",
-                reference: t.to_string(),
-            })?;
-        for k in ["class", "provider", "type"] {
-            if merged.attr(k).is_none() {
-                if let Some(v) = tmpl.attr(k) {
-                    merged.attrs.push((k.to_string(), v.to_string()));
-                }
-            }
-        }
-        // Template sets come after the primitive's own, so the primitive wins.
-        for c in &tmpl.children {
-            if c.name == "operations" {
-                let mine = merged.children.iter_mut().find(|x| x.name == "operations");
-                match mine {
-                    Some(m) => {
-                        for op in &c.children {
-                            let dup = m.children.iter().any(|o| {
-                                o.attr("name") == op.attr("name")
-                                    && o.attr("interval") == op.attr("interval")
-                            });
-                            if !dup {
-                                m.children.push(op.clone());
-                            }
-                        }
-                    }
-                    None => merged.children.push(c.clone()),
-                }
-            } else {
-                merged.children.push(c.clone());
-            }
-        }
-    }
-    let class = merged.attr("class").unwrap_or("").to_string();
-    let provider = merged.attr("provider").unwrap_or("").to_string();
-    let ty = merged.attr("type").unwrap_or("").to_string();
-    let mut r = Resource::new(id, Variant::Primitive);
-    r.class = class.clone();
-    r.provider = provider.clone();
-    r.ty = ty.clone();
+    let mut r = Resource::new(&p.id, Variant::Primitive);
+    r.class = p.class.clone();
+    r.provider = p.provider.clone().unwrap_or_default();
+    r.ty = p.kind.clone();
     r.parent = parent;
-    r.meta = meta_of(
-        ws,
-        &merged,
-        parent,
-        defaults,
-        Some((&class, &provider, &ty)),
-    );
-    let ctx = RuleContext {
-        now: ws.now,
-        ..Default::default()
+    let agent = RscAgent {
+        class: &p.class,
+        provider: p.provider.as_deref(),
+        kind: &p.kind,
     };
-    rules::unpack_nvpair_sets(
-        &merged,
-        "instance_attributes",
-        &ctx,
-        &mut r.params,
-        false,
-        &ws.idrefs,
-    );
-    let mut util = BTreeMap::new();
-    rules::unpack_nvpair_sets(&merged, "utilization", &ctx, &mut util, false, &ws.idrefs);
-    r.utilization = util
+    r.meta = meta_of(ws, &p.meta, parent, defaults, Some(agent));
+    let ctx = RuleContext {
+        rsc: Some(agent),
+        ..RuleContext::default().at(ws.now)
+    };
+    r.params = evaluate_nvsets(&p.instance, &ctx);
+    for (k, v) in evaluate_nvsets(inherited, &ctx) {
+        r.params.entry(k).or_insert(v);
+    }
+    r.utilization = evaluate_nvsets(&p.utilization, &ctx)
         .into_iter()
         .map(|(k, v)| (k, v.parse().unwrap_or(0)))
         .collect();
-    r.ops = unpack_ops(ws, &merged, defaults, (&class, &provider, &ty));
+    r.ops = unpack_ops(ws, p, defaults);
     apply_meta(ws, &mut r);
     ws.rscs.push(r);
     Ok(ws.rscs.len() - 1)
@@ -276,20 +187,21 @@ fn unpack_primitive(
 
 fn unpack_group(
     ws: &mut WorkingSet,
-    e: &Element,
+    e: &Group,
     parent: Option<usize>,
-    defaults: &Defaults,
-    templates: &BTreeMap<String, Element>,
+    defaults: &Defaults<'_>,
+    inherited: &[NvSet],
 ) -> Result<usize, SchedError> {
-    let mut g = Resource::new(e.id(), Variant::Group);
+    let mut g = Resource::new(&e.id, Variant::Group);
     g.parent = parent;
-    g.meta = meta_of(ws, e, parent, defaults, None);
+    g.meta = meta_of(ws, &e.meta, parent, defaults, None);
     apply_meta(ws, &mut g);
     g.ordered = g.meta.get("ordered").map(|v| is_true(v)).unwrap_or(true);
     ws.rscs.push(g);
     let gi = ws.rscs.len() - 1;
-    for c in e.children_named("primitive") {
-        let ci = unpack_primitive(ws, c, Some(gi), defaults, templates)?;
+    let sets: Vec<NvSet> = e.instance.iter().chain(inherited).cloned().collect();
+    for c in &e.children {
+        let ci = unpack_primitive(ws, c, Some(gi), defaults, &sets)?;
         ws.rscs[gi].children.push(ci);
     }
     Ok(gi)
@@ -297,16 +209,15 @@ fn unpack_group(
 
 fn unpack_clone(
     ws: &mut WorkingSet,
-    e: &Element,
-    defaults: &Defaults,
-    templates: &BTreeMap<String, Element>,
+    e: &CibClone,
+    defaults: &Defaults<'_>,
 ) -> Result<usize, SchedError> {
-    let mut c = Resource::new(e.id(), Variant::Clone);
-    c.meta = meta_of(ws, e, None, defaults, None);
+    let mut c = Resource::new(&e.id, Variant::Clone);
+    c.meta = meta_of(ws, &e.meta, None, defaults, None);
     apply_meta(ws, &mut c);
     let m = c.meta.clone();
     let get = |k: &str| m.get(k).map(String::as_str);
-    c.promotable = e.name == "master" || get("promotable").map(is_true).unwrap_or(false);
+    c.promotable = e.is_promotable_tag || get("promotable").map(is_true).unwrap_or(false);
     c.unique = get("globally-unique").map(is_true).unwrap_or(false);
     c.interleave = get("interleave").map(is_true).unwrap_or(false);
     c.ordered = get("ordered").map(is_true).unwrap_or(false);
@@ -335,18 +246,13 @@ fn unpack_clone(
     }
     ws.rscs.push(c);
     let ci = ws.rscs.len() - 1;
-    let Some(child) = e
-        .children
-        .iter()
-        .find(|x| x.name == "primitive" || x.name == "group")
-    else {
-        return Ok(ci);
-    };
     let max = ws.rscs[ci].clone_max;
     for n in 0..max {
-        let inst = match child.name.as_str() {
-            "primitive" => unpack_primitive(ws, child, Some(ci), defaults, templates)?,
-            _ => unpack_group(ws, child, Some(ci), defaults, templates)?,
+        let inst = match e.child.as_ref() {
+            CibResource::Primitive(p) => unpack_primitive(ws, p, Some(ci), defaults, &e.instance)?,
+            CibResource::Group(g) => unpack_group(ws, g, Some(ci), defaults, &e.instance)?,
+            // A clone of a clone or bundle is not valid configuration.
+            _ => return Ok(ci),
         };
         rename_instance(ws, inst, n);
         ws.rscs[ci].children.push(inst);
@@ -362,9 +268,4 @@ fn rename_instance(ws: &mut WorkingSet, r: usize, n: usize) {
     for k in kids {
         rename_instance(ws, k, n);
     }
-}
-
-/// Score of an attribute or `None` (used by sibling modules).
-pub fn opt_score(v: Option<&str>) -> Option<i64> {
-    v.and_then(parse_score)
 }

@@ -1,12 +1,10 @@
 //! Unpacking `<status>`: node states, transient attributes and operation history
 //! (Pacemaker Explained, "Status -- Here be dragons"; OCF 1.1 return codes).
 
-use std::collections::BTreeMap;
+use vigil_cib::{Cib, LrmOp, LrmResource, NodeState};
 
 use crate::model::*;
-use crate::rules::{is_true, parse_score, RuleContext, INFINITY};
 use crate::unpack::WorkingSet;
-use crate::xml::Element;
 use crate::SchedError;
 
 // OCF 1.1 §"Exit codes".
@@ -28,16 +26,8 @@ const EXEC_TIMEOUT: i32 = 2;
 const EXEC_ERROR: i32 = 4;
 const EXEC_NOT_INSTALLED: i32 = 7;
 
-fn online_flag(v: Option<&str>, word: &str) -> bool {
-    match v {
-        None => false,
-        Some(s) if s == word || is_true(s) => true,
-        Some(s) => s.parse::<i64>().map(|n| n > 0).unwrap_or(false),
-    }
-}
-
 /// Unpack node states, then resource history.
-pub fn unpack_status(ws: &mut WorkingSet, status: &Element) -> Result<(), SchedError> {
+pub fn unpack_status(ws: &mut WorkingSet, cib: &Cib) -> Result<(), SchedError> {
     // Unseen nodes: with fencing, they are unclean until seen (startup-fencing).
     let startup_fencing = ws
         .options
@@ -49,37 +39,11 @@ pub fn unpack_status(ws: &mut WorkingSet, status: &Element) -> Result<(), SchedE
             n.unclean = true;
         }
     }
-    let states: Vec<&Element> = status.children_named("node_state").collect();
-    for st in &states {
-        let uname = st.attr("uname").unwrap_or("");
-        let id = st.attr("id").unwrap_or("");
-        let Some(ni) = ws
-            .nodes
-            .iter()
-            .position(|n| n.id == id)
-            .or_else(|| ws.node_by_name(uname))
-        else {
+    let states = &cib.status.node_states;
+    for st in states {
+        let Some(ni) = node_of_state(ws, st) else {
             continue;
         };
-        // Transient attributes.
-        if let Some(ta) = st.child("transient_attributes") {
-            let ctx = RuleContext {
-                now: ws.now,
-                ..Default::default()
-            };
-            let mut attrs = BTreeMap::new();
-            crate::rules::unpack_nvpair_sets(
-                ta,
-                "instance_attributes",
-                &ctx,
-                &mut attrs,
-                false,
-                &ws.idrefs,
-            );
-            for (k, v) in attrs {
-                ws.nodes[ni].attrs.insert(k, v);
-            }
-        }
         if ws.nodes[ni].kind != NodeKind::Member {
             continue;
         }
@@ -98,15 +62,8 @@ pub fn unpack_status(ws: &mut WorkingSet, status: &Element) -> Result<(), SchedE
     }
     // Remote nodes: online when their connection resource is running (decided after
     // history); guests likewise.
-    for st in &states {
-        let uname = st.attr("uname").unwrap_or("");
-        let id = st.attr("id").unwrap_or("");
-        let Some(ni) = ws
-            .nodes
-            .iter()
-            .position(|n| n.id == id)
-            .or_else(|| ws.node_by_name(uname))
-        else {
+    for st in states {
+        let Some(ni) = node_of_state(ws, st) else {
             continue;
         };
         let node = &ws.nodes[ni];
@@ -115,11 +72,17 @@ pub fn unpack_status(ws: &mut WorkingSet, status: &Element) -> Result<(), SchedE
         if node.kind == NodeKind::Member && !node.online && !(node.unclean && ws.fencing_enabled) {
             continue;
         }
-        let Some(lrm) = st.child("lrm").and_then(|l| l.child("lrm_resources")) else {
-            continue;
-        };
-        for lr in lrm.children_named("lrm_resource") {
+        for lr in &st.lrm {
+            ws.nodes[ni].lrm_ids.push(lr.id.clone());
             unpack_lrm_resource(ws, ni, lr);
+        }
+    }
+    // Pacemaker Explained, "multiple-active": with "block", a resource found active
+    // on more than one node is left alone.
+    for r in ws.rscs.iter_mut() {
+        if r.running_on.len() > 1 && r.multiple_active == "block" {
+            r.blocked = true;
+            r.managed = false;
         }
     }
     // Roll up roles.
@@ -134,11 +97,19 @@ pub fn unpack_status(ws: &mut WorkingSet, status: &Element) -> Result<(), SchedE
     Ok(())
 }
 
-fn determine_online(ws: &mut WorkingSet, ni: usize, st: &Element) {
-    let in_ccm = online_flag(st.attr("in_ccm"), "true");
-    let crmd = online_flag(st.attr("crmd"), "online");
-    let join = st.attr("join").unwrap_or("down");
-    let expected = st.attr("expected").unwrap_or("");
+/// The configured node a `node_state` is about (by id, else by name).
+fn node_of_state(ws: &WorkingSet, st: &NodeState) -> Option<usize> {
+    ws.nodes
+        .iter()
+        .position(|n| n.id == st.id)
+        .or_else(|| ws.node_by_name(st.uname.as_deref().unwrap_or("")))
+}
+
+fn determine_online(ws: &mut WorkingSet, ni: usize, st: &NodeState) {
+    let in_ccm = st.is_in_ccm();
+    let crmd = st.is_crmd_online();
+    let join = st.join.as_deref().unwrap_or("down");
+    let expected = st.expected.as_deref().unwrap_or("");
     let shutdown = ws.nodes[ni]
         .attrs
         .get("shutdown")
@@ -194,9 +165,12 @@ fn determine_online(ws: &mut WorkingSet, ni: usize, st: &Element) {
     }
 }
 
-fn transition_target_rc(op: &Element) -> i32 {
-    let key = op.attr("transition-key").or(op
-        .attr("transition-magic")
+/// The rc the controller expected, from `transition-key` (or the key inside
+/// `transition-magic`): "action:transition:target-rc:uuid".
+fn transition_target_rc(op: &LrmOp) -> i32 {
+    let key = op.transition_key.as_deref().or(op
+        .transition_magic
+        .as_deref()
         .and_then(|m| m.split_once(';').map(|x| x.1)));
     key.and_then(|k| {
         let parts: Vec<&str> = k.split(':').collect();
@@ -209,40 +183,26 @@ fn transition_target_rc(op: &Element) -> i32 {
     .unwrap_or(-1)
 }
 
-fn parse_history(op: &Element) -> OpHistory {
-    let task = op.attr("operation").unwrap_or("").to_string();
+fn parse_history(op: &LrmOp) -> OpHistory {
     OpHistory {
-        id: op.id().to_string(),
-        interval_ms: op
-            .attr("interval")
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0),
-        call_id: op
-            .attr("call-id")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(-1),
-        rc: op.attr("rc-code").and_then(|v| v.parse().ok()).unwrap_or(0),
-        status: op
-            .attr("op-status")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
+        id: op.id.clone(),
+        task: op.operation.clone(),
+        interval_ms: op.interval_ms,
+        call_id: op.call_id,
+        rc: op.rc_code,
+        status: op.op_status,
         target_rc: transition_target_rc(op),
-        last_change: op
-            .attr("last-rc-change")
-            .or(op.attr("last-run"))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0),
-        exit_reason: op.attr("exit-reason").unwrap_or("").to_string(),
-        migrate_source: op.attr("migrate_source").map(str::to_string),
-        migrate_target: op.attr("migrate_target").map(str::to_string),
-        digest: op.attr("op-digest").map(str::to_string),
-        task,
+        last_change: op.last_rc_change.or(op.last_run).unwrap_or(0),
+        exit_reason: op.exit_reason.clone().unwrap_or_default(),
+        migrate_source: op.migrate_source.clone(),
+        migrate_target: op.migrate_target.clone(),
+        digest: op.op_digest.clone(),
     }
 }
 
 /// Find (or create, as an orphan) the resource an `lrm_resource` entry is about.
-fn find_rsc_for_history(ws: &mut WorkingSet, ni: usize, lr: &Element) -> Option<usize> {
-    let id = lr.id();
+fn find_rsc_for_history(ws: &mut WorkingSet, ni: usize, lr: &LrmResource) -> Option<usize> {
+    let id = lr.id.as_str();
     if let Some(r) = ws.rscs.iter().position(|r| {
         r.id == id && r.variant == Variant::Primitive && !is_anonymous_instance(ws, r)
     }) {
@@ -258,37 +218,25 @@ fn find_rsc_for_history(ws: &mut WorkingSet, ni: usize, lr: &Element) -> Option<
         .map(|(i, _)| i)
         .collect();
     if !candidates.is_empty() {
-        // Already has history on this node?
+        // As Pacemaker does for anonymous clones: the instance already active on this
+        // node, else the first instance active nowhere (a history that shows the
+        // resource stopped does not use up an instance).
         if let Some(&c) = candidates
             .iter()
-            .find(|&&c| ws.rscs[c].history.contains_key(&ni))
-        {
-            // A second entry for the same node (e.g. "rsc" and "rsc:1"): use another
-            // instance so both are tracked.
-            if let Some(&free) = candidates.iter().find(|&&c2| {
-                c2 != c && ws.rscs[c2].history.is_empty() && instance_group_free(ws, c2, ni)
-            }) {
-                return Some(free);
-            }
-            return Some(c);
-        }
-        // Instance whose group siblings already live on this node.
-        if let Some(&c) = candidates.iter().find(|&&c| sibling_on_node(ws, c, ni)) {
-            return Some(c);
-        }
-        if let Some(&c) = candidates
-            .iter()
-            .find(|&&c| ws.rscs[c].history.is_empty() && instance_group_free(ws, c, ni))
+            .find(|&&c| instance_active_on(ws, c, Some(ni)))
         {
             return Some(c);
         }
-        return None;
+        return candidates
+            .iter()
+            .copied()
+            .find(|&c| !instance_active_on(ws, c, None));
     }
     // Orphan.
     let mut r = Resource::new(id, Variant::Primitive);
-    r.class = lr.attr("class").unwrap_or("").to_string();
-    r.provider = lr.attr("provider").unwrap_or("").to_string();
-    r.ty = lr.attr("type").unwrap_or("").to_string();
+    r.class = lr.class.clone();
+    r.provider = lr.provider.clone().unwrap_or_default();
+    r.ty = lr.kind.clone();
     r.orphan = true;
     r.requires = if ws.fencing_enabled && r.class != "stonith" {
         "fencing".into()
@@ -316,33 +264,19 @@ fn is_anonymous_instance(ws: &WorkingSet, r: &Resource) -> bool {
     false
 }
 
-/// The group instance (if any) containing `c` has no member with history elsewhere
-/// that conflicts, i.e. the whole instance is unused or already on `ni`.
-fn instance_group_free(ws: &WorkingSet, c: usize, ni: usize) -> bool {
-    let Some(p) = ws.rscs[c].parent else {
-        return true;
+/// Whether the clone instance containing primitive `c` (the primitive itself, or its
+/// group) is active on `node` (any node when `None`).
+fn instance_active_on(ws: &WorkingSet, c: usize, node: Option<usize>) -> bool {
+    let inst = match ws.rscs[c].parent {
+        Some(p) if ws.rscs[p].variant == Variant::Group => p,
+        _ => c,
     };
-    if ws.rscs[p].variant != Variant::Group {
-        return true;
-    }
-    ws.rscs[p]
-        .children
-        .iter()
-        .all(|&s| ws.rscs[s].history.keys().all(|&k| k == ni))
-}
-
-fn sibling_on_node(ws: &WorkingSet, c: usize, ni: usize) -> bool {
-    let Some(p) = ws.rscs[c].parent else {
-        return false;
-    };
-    if ws.rscs[p].variant != Variant::Group {
-        return false;
-    }
-    ws.rscs[p]
-        .children
-        .iter()
-        .any(|&s| s != c && ws.rscs[s].history.contains_key(&ni))
-        && !ws.rscs[c].history.contains_key(&ni)
+    ws.primitives(inst).iter().any(|&m| {
+        ws.rscs[m]
+            .running_on
+            .iter()
+            .any(|&(n, _)| node.is_none_or(|x| x == n))
+    })
 }
 
 fn is_promotable_instance(ws: &WorkingSet, r: usize) -> bool {
@@ -356,11 +290,13 @@ fn is_promotable_instance(ws: &WorkingSet, r: usize) -> bool {
     false
 }
 
-fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
+fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &LrmResource) {
     let Some(ri) = find_rsc_for_history(ws, ni, lr) else {
         return;
     };
-    let mut ops: Vec<OpHistory> = lr.children_named("lrm_rsc_op").map(parse_history).collect();
+    // An active history under another name renames the anonymous instance.
+    let rename = ws.rscs[ri].id != lr.id && is_anonymous_instance(ws, &ws.rscs[ri]);
+    let mut ops: Vec<OpHistory> = lr.ops.iter().map(parse_history).collect();
     // Pending operations (call-id -1) sort last.
     ops.sort_by_key(|o| if o.call_id < 0 { i64::MAX } else { o.call_id });
     let promotable = is_promotable_instance(ws, ri);
@@ -375,6 +311,8 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
     let mut ignored = false;
     let mut pending: Option<String> = None;
     let mut recurring: Vec<(u64, String)> = Vec::new();
+    // Recurring monitors that check the resource stays stopped (role=Stopped).
+    let mut stopped_recurring: Vec<u64> = Vec::new();
     let fencing = ws.fencing_enabled;
     let now = ws.now;
     let failure_timeout = ws.rscs[ri].failure_timeout;
@@ -467,6 +405,9 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
                         role = Role::Stopped;
                         clear = true;
                         recurring.clear();
+                        if op.interval_ms > 0 && !stopped_recurring.contains(&op.interval_ms) {
+                            stopped_recurring.push(op.interval_ms);
+                        }
                     }
                     OCF_RUNNING_PROMOTED => role = Role::Promoted,
                     _ => {
@@ -590,7 +531,9 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
         }
     }
     let r = &mut ws.rscs[ri];
-    r.history.insert(ni, ops);
+    let hist = r.history.entry(ni).or_default();
+    hist.extend(ops);
+    hist.sort_by_key(|o| if o.call_id < 0 { i64::MAX } else { o.call_id });
     r.probed_on.push(ni);
     if let Some(p) = pending {
         if role >= Role::Started || p == "start" {
@@ -598,10 +541,15 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
         }
     }
     if role > Role::Stopped {
+        if rename {
+            r.clone_name = Some(lr.id.clone());
+        }
         r.running_on.push((ni, role));
         if !recurring.is_empty() {
             r.active_recurring.insert(ni, recurring);
         }
+    } else if !stopped_recurring.is_empty() {
+        r.stopped_monitors.insert(ni, stopped_recurring);
     }
     if ignored && !failed && role > Role::Stopped {
         r.failure_ignored = true;
@@ -634,7 +582,7 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
     for (k, v) in &ws.nodes[ni].attrs {
         let matches = |p: &str| k == p || k.starts_with(&format!("{p}#"));
         if matches(&prefix) || matches(&full_prefix) {
-            count = crate::rules::add_scores(count, parse_score(v).unwrap_or(0));
+            count = add_scores(count, parse_score(v).unwrap_or(0));
         }
         let lp = |p: &str| {
             let l = p.replacen("fail-count", "last-failure", 1);
@@ -647,9 +595,18 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &Element) {
     let r = &mut ws.rscs[ri];
     if count > 0 {
         if r.failure_timeout > 0 && last_failure > 0 && last_failure + r.failure_timeout <= now {
+            // Pacemaker Explained, "failure-timeout": an expired fail count is
+            // ignored and cleared.
             count = 0;
+            if !r.clear_failcount.contains(&ni) {
+                r.clear_failcount.push(ni);
+            }
         }
         if count > 0 {
+            if r.orphan && !r.clear_failcount.contains(&ni) {
+                // The fail count of a resource that is gone is cleared.
+                r.clear_failcount.push(ni);
+            }
             r.fail_count.insert(ni, count);
         }
     }

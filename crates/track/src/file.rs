@@ -51,7 +51,9 @@ pub fn parse_value(buf: &[u8]) -> i64 {
         let Some(d) = (buf[i] as char).to_digit(radix) else {
             break;
         };
-        v = v.saturating_mul(i64::from(radix)).saturating_add(i64::from(d));
+        v = v
+            .saturating_mul(i64::from(radix))
+            .saturating_add(i64::from(d));
         i += 1;
     }
     let v = if neg { -v } else { v };
@@ -220,8 +222,7 @@ impl FileWatcher {
                     changes.extend(self.rescan());
                     continue;
                 }
-                if ev.mask.contains(AddWatchFlags::IN_ISDIR) || !self.dirs.contains_key(&ev.wd)
-                {
+                if ev.mask.contains(AddWatchFlags::IN_ISDIR) || !self.dirs.contains_key(&ev.wd) {
                     continue;
                 }
                 let Some(name) = ev.name else { continue };

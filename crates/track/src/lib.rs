@@ -8,7 +8,7 @@
 //! - [`priority`]: pure scoring: base priority + tracker states -> [`Effect`].
 //! - [`script`]: per-`vrrp_script` state machine (rise/fall, init_fail, timeout).
 //! - [`runner`]: spawns and reaps script processes, kills them at their timeout.
-//! - [`file`]: `track_file` value parsing and an inotify watcher.
+//! - [`file`](mod@file): `track_file` value parsing and an inotify watcher.
 //! - [`interface`]: `track_interface` link states.
 //! - [`process`]: `track_process` pure core (matching, quorum, delays).
 //! - [`procfs`], [`cn_proc`], [`monitor`]: `/proc` scanning, the kernel's

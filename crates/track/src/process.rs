@@ -201,12 +201,12 @@ impl ProcessCore {
                 }
             }
         }
-        for i in 0..self.trackers.len() {
+        for (i, old_count) in old.into_iter().enumerate() {
             if initial {
                 let t = &mut self.trackers[i];
                 t.up = t.desired();
                 t.timer = None;
-            } else if old[i] != self.trackers[i].count {
+            } else if old_count != self.trackers[i].count {
                 let cause = if self.trackers[i].desired() {
                     Cause::Immediate
                 } else {
@@ -342,7 +342,10 @@ impl ProcessCore {
 
     /// Earliest pending delay.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.trackers.iter().filter_map(|t| t.timer.map(|(at, _)| at)).min()
+        self.trackers
+            .iter()
+            .filter_map(|t| t.timer.map(|(at, _)| at))
+            .min()
     }
 
     /// Applies delays that expired.

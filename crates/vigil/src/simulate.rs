@@ -47,24 +47,17 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<i32> {
     };
     let now = match &args.set_datetime {
         Some(d) => Some(vigil_scheduler::parse_datetime(d).context("--set-datetime")?),
-        None => Some(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0),
-        ),
+        None => None,
     };
-    let opts = Options { now };
-    // The typed model is the normal path; if it rejects the document, the scheduler
-    // still reads the XML itself and says why the model did not.
-    let schedule = match vigil_cib::parse_cib(&text) {
-        Ok(cib) => vigil_scheduler::schedule(&cib, &opts),
-        Err(e) => {
-            eprintln!("vigil simulate: warning: CIB model: {e}; scheduling from the XML text");
-            vigil_scheduler::schedule_xml(&text, &opts)
-        }
-    }
-    .context("scheduling")?;
+    let wall_clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let opts = Options { now, wall_clock };
+    // XML is one way into the typed model; the scheduler reads the model.
+    let cib = vigil_cib::parse_cib(&text)
+        .with_context(|| format!("reading CIB {}", args.xml_file.display()))?;
+    let schedule = vigil_scheduler::schedule(&cib, &opts).context("scheduling")?;
     let out = render(
         &schedule,
         &RenderOptions {

@@ -5,6 +5,8 @@
 use hmac::{Hmac, Mac};
 use md5::Md5;
 
+use crate::auth_hmac::HmacConfig;
+
 /// Length of keepalived's authentication data: passwords and AH keys are
 /// cut to, or zero padded to, 8 bytes.
 pub const AUTH_DATA_LEN: usize = 8;
@@ -26,13 +28,16 @@ pub enum Auth {
     Pass(Vec<u8>),
     /// IPsec AH, HMAC-MD5-96 keyed with the password (type 2).
     Ah(Vec<u8>),
+    /// keepalived 2.4 `auth_hmac`: an HMAC-SHA256 trailer after the
+    /// message (auth type 0 on the wire); VRRPv2 and v3, IPv4 and IPv6.
+    Hmac(HmacConfig),
 }
 
 impl Auth {
     /// The VRRPv2 "Auth Type" number.
     pub fn type_code(&self) -> u8 {
         match self {
-            Auth::None => 0,
+            Auth::None | Auth::Hmac(_) => 0,
             Auth::Pass(_) => 1,
             Auth::Ah(_) => 2,
         }
@@ -41,7 +46,7 @@ impl Auth {
     /// The password as keepalived stores it: 8 bytes, zero padded.
     pub fn data(&self) -> [u8; AUTH_DATA_LEN] {
         match self {
-            Auth::None => [0; AUTH_DATA_LEN],
+            Auth::None | Auth::Hmac(_) => [0; AUTH_DATA_LEN],
             Auth::Pass(p) | Auth::Ah(p) => pad_password(p),
         }
     }

@@ -4,6 +4,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::auth::Auth;
+use crate::auth_hmac::HmacConfigError;
 use crate::encode::{AdvertEncoder, EncodeError, EncoderConfig};
 use crate::packet::{Family, Version, VRRP_TTL};
 
@@ -66,7 +67,8 @@ pub struct InstanceConfig {
     /// (keepalived 2.2 `vrrp_init_state`), and `nopreempt` is ignored.
     /// Cleared with AH authentication, as keepalived does.
     pub start_as_master: bool,
-    /// Authentication (VRRPv2 only).
+    /// Authentication: PASS / AH (VRRPv2 over IPv4 only), or `auth_hmac`
+    /// (any version and family).
     pub auth: Auth,
     /// Virtual addresses, all of `family`, at most 255.
     pub vips: Vec<IpAddr>,
@@ -107,6 +109,9 @@ pub enum ConfigError {
     /// Authentication with VRRPv3 or IPv6, or VRRPv2 over IPv6.
     #[error("{0}: VRRPv2 and authentication are IPv4 only; VRRPv3 has no authentication")]
     Version(String),
+    /// The `auth_hmac` block is unusable.
+    #[error("{0}: {1}")]
+    Hmac(String, HmacConfigError),
 }
 
 impl InstanceConfig {
@@ -174,8 +179,14 @@ impl InstanceConfig {
             return Err(ConfigError::TooManyAddresses(n(), self.vips.len()));
         }
         let v2_v6 = self.version == Version::V2 && self.family == Family::V6;
-        let bad_auth =
-            self.auth != Auth::None && (self.version != Version::V2 || self.family != Family::V4);
+        let bad_auth = match &self.auth {
+            Auth::None => false,
+            Auth::Hmac(h) => {
+                h.validate().map_err(|e| ConfigError::Hmac(n(), e))?;
+                false
+            }
+            Auth::Pass(_) | Auth::Ah(_) => self.version != Version::V2 || self.family != Family::V4,
+        };
         if v2_v6 || bad_auth {
             return Err(ConfigError::Version(n()));
         }

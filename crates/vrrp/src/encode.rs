@@ -2,9 +2,14 @@
 //! and only the fields that change are rewritten for each packet.
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use crate::auth::{self, Auth, AH_LEN, AH_PAYLOAD_LEN, AUTH_DATA_LEN};
-use crate::checksum::{vrrp_checksum, Sum};
+use crate::auth_hmac::replay::Sequencer;
+use crate::auth_hmac::{
+    self as ah, HmacConfigError, MessageMac, EXT_TYPE_SHA256, ICV_OFFSET, PSEUDO_LEN, TRAILER_LEN,
+};
+use crate::checksum::{pseudo_header, vrrp_checksum, Sum};
 use crate::packet::{Family, Version, AH_PROTO, TYPE_ADVERT, VRRP_HDR_LEN, VRRP_PROTO};
 
 /// IPv4 header length the encoder writes (no options).
@@ -24,7 +29,8 @@ pub struct EncoderConfig {
     pub interval_cs: u16,
     /// Virtual addresses to carry (same family as `src`), at most 255.
     pub addrs: Vec<IpAddr>,
-    /// Authentication (v2 over IPv4 only, else `Auth::None`).
+    /// Authentication: PASS / AH (v2 over IPv4 only), or `auth_hmac`
+    /// (any version and family).
     pub auth: Auth,
     /// Source address (IPv4 header / IPv6 pseudo-header).
     pub src: IpAddr,
@@ -57,6 +63,36 @@ pub enum EncodeError {
     /// Virtual router id 0.
     #[error("virtual router id 0 is invalid")]
     ZeroVrid,
+    /// The `auth_hmac` configuration is unusable.
+    #[error(transparent)]
+    Hmac(#[from] HmacConfigError),
+}
+
+/// Signing state of an encoder with `auth_hmac` (and a mode that signs).
+#[derive(Clone)]
+struct Signer {
+    /// Id of the signing key.
+    key_id: u8,
+    /// Pseudo-header of our source, version and VRID.
+    pseudo: [u8; PSEUDO_LEN],
+    /// HMAC keyed and fed with pseudo-header and message, for the cached image.
+    mac: Option<MessageMac>,
+    /// Sequence numbers.
+    seq: Sequencer,
+    /// Time window (time mode) for the clock-step reset.
+    window: Option<u32>,
+    /// IPv6: checksum sum over pseudo-header and message, for the cached image.
+    v6_sum: Option<Sum>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("key_id", &self.key_id)
+            .field("seq", &self.seq)
+            .field("window", &self.window)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Produces the wire bytes of one instance's adverts to one destination.
@@ -75,6 +111,11 @@ pub struct AdvertEncoder {
     cached: Option<u8>,
     ip_id: u16,
     ah_seq: u32,
+    /// Length of the VRRP message (without trailer).
+    msg_len: usize,
+    signer: Option<Signer>,
+    /// Wall clock for the next signed packet, since the Unix epoch.
+    wall: Duration,
 }
 
 impl AdvertEncoder {
@@ -101,9 +142,25 @@ impl AdvertEncoder {
         if !interval_ok {
             return Err(EncodeError::Interval(cfg.interval_cs));
         }
-        if cfg.auth != Auth::None && (cfg.version != Version::V2 || family != Family::V4) {
+        let legacy_auth = matches!(cfg.auth, Auth::Pass(_) | Auth::Ah(_));
+        if legacy_auth && (cfg.version != Version::V2 || family != Family::V4) {
             return Err(EncodeError::AuthNotSupported);
         }
+        let signer = match &cfg.auth {
+            Auth::Hmac(h) => {
+                h.validate()?;
+                h.mode.signs().then(|| Signer {
+                    key_id: h.active_key,
+                    pseudo: ah::pseudo_header(cfg.version, cfg.src, cfg.vrid),
+                    mac: None,
+                    seq: Sequencer::default(),
+                    window: h
+                        .time_window_for(Duration::from_millis(u64::from(cfg.interval_cs) * 10)),
+                    v6_sum: None,
+                })
+            }
+            _ => None,
+        };
         if cfg.version == Version::V2 && family == Family::V6 {
             return Err(EncodeError::V2OverIpv6);
         }
@@ -118,13 +175,17 @@ impl AdvertEncoder {
             0
         };
         let vrrp_len = VRRP_HDR_LEN + cfg.addrs.len() * family.addr_len() + trailer;
+        let hmac_len = if signer.is_some() { TRAILER_LEN } else { 0 };
         let mut enc = AdvertEncoder {
-            buf: vec![0; vrrp_off + vrrp_len],
+            buf: vec![0; vrrp_off + vrrp_len + hmac_len],
             family,
             vrrp_off,
             cached: None,
             ip_id: 0,
             ah_seq: 0,
+            msg_len: vrrp_len,
+            signer,
+            wall: Duration::ZERO,
             cfg,
         };
         enc.layout();
@@ -180,8 +241,8 @@ impl AdvertEncoder {
         }
         // RFC 2338 §5.3.10: the password, zero padded; AH leaves zeros here.
         if let Auth::Pass(_) = self.cfg.auth {
-            let end = b.len();
-            b[end - AUTH_DATA_LEN..].copy_from_slice(&self.cfg.auth.data());
+            let end = self.msg_len;
+            b[end - AUTH_DATA_LEN..end].copy_from_slice(&self.cfg.auth.data());
         }
     }
 
@@ -212,21 +273,101 @@ impl AdvertEncoder {
         Ok(self.encode(priority))
     }
 
-    /// The bytes of the next advert at `priority`.
+    /// Sets the wall clock (since the Unix epoch) that the next signed
+    /// packets take their `auth_hmac` sequence from. Without `auth_hmac`
+    /// it has no effect.
+    pub fn set_wall_clock(&mut self, unix: Duration) {
+        self.wall = unix;
+    }
+
+    /// [`set_wall_clock`](Self::set_wall_clock) then [`encode`](Self::encode).
+    pub fn encode_at(&mut self, priority: u8, unix: Duration) -> &[u8] {
+        self.set_wall_clock(unix);
+        self.encode(priority)
+    }
+
+    /// Switches the `auth_hmac` signing key (rotation: move `active_key`
+    /// once every node knows the new key); the sequence carries on.
+    pub fn set_hmac_active_key(&mut self, id: u8) -> Result<(), EncodeError> {
+        let Auth::Hmac(h) = &mut self.cfg.auth else {
+            return Err(EncodeError::Hmac(HmacConfigError::ActiveKeyMissing(id)));
+        };
+        if h.key(id).is_none() {
+            return Err(EncodeError::Hmac(HmacConfigError::ActiveKeyMissing(id)));
+        }
+        h.active_key = id;
+        if let Some(s) = self.signer.as_mut() {
+            s.key_id = id;
+            s.mac = None;
+        }
+        self.cached = None;
+        Ok(())
+    }
+
+    /// The `auth_hmac` sequence of the last signed packet.
+    pub fn hmac_seq(&self) -> Option<u64> {
+        self.signer.as_ref().and_then(|s| s.seq.last())
+    }
+
+    /// Sets the `auth_hmac` sequence of the last signed packet (restarts, tests).
+    pub fn set_hmac_seq(&mut self, last: Option<u64>) {
+        if let Some(s) = self.signer.as_mut() {
+            s.seq.set_last(last);
+        }
+    }
+
+    /// The bytes of the next advert at `priority`. With `auth_hmac` the
+    /// trailer takes its sequence from the wall clock last set
+    /// ([`set_wall_clock`](Self::set_wall_clock)), at least the previous
+    /// sequence plus one.
     pub fn encode(&mut self, priority: u8) -> &[u8] {
         if self.cached != Some(priority) {
             let v = self.vrrp_off;
+            let m = v + self.msg_len;
             self.buf[v + 2] = priority;
             self.buf[v + 6..v + 8].fill(0);
-            let ck = vrrp_checksum(
-                self.cfg.version,
-                self.cfg.src,
-                self.cfg.dst,
-                &self.buf[v..],
-                self.cfg.v3_checksum_as_v2,
-            );
-            self.buf[v + 6..v + 8].copy_from_slice(&ck.to_be_bytes());
+            // IPv4: the VRRP checksum leaves the trailer out; IPv6: the
+            // kernel's covers the whole payload, so with a trailer it is
+            // finished per packet from a cached partial sum.
+            let signed_v6 = self.signer.is_some() && self.family == Family::V6;
+            if !signed_v6 {
+                let ck = vrrp_checksum(
+                    self.cfg.version,
+                    self.cfg.src,
+                    self.cfg.dst,
+                    &self.buf[v..m],
+                    self.cfg.v3_checksum_as_v2,
+                );
+                self.buf[v + 6..v + 8].copy_from_slice(&ck.to_be_bytes());
+            }
+            if let (Some(s), Auth::Hmac(h)) = (self.signer.as_mut(), &self.cfg.auth) {
+                let key = h.key(s.key_id).map(|k| k.key.as_slice()).unwrap_or(&[]);
+                s.mac = Some(ah::message_mac(key, &s.pseudo, &self.buf[v..m]));
+                s.v6_sum = signed_v6.then(|| {
+                    let len = self.msg_len + TRAILER_LEN;
+                    pseudo_header(self.cfg.version, self.cfg.src, self.cfg.dst, len, false)
+                        .bytes(&self.buf[v..m])
+                });
+            }
             self.cached = Some(priority);
+        }
+        if let Some(s) = self.signer.as_mut() {
+            let v = self.vrrp_off;
+            let t = v + self.msg_len;
+            let seq = s.seq.next(self.wall, s.window);
+            let b = &mut self.buf[t..t + TRAILER_LEN];
+            b[0] = EXT_TYPE_SHA256;
+            b[1] = s.key_id;
+            b[2..4].fill(0);
+            b[4..12].copy_from_slice(&seq.to_be_bytes());
+            let mut prefix = [0u8; ICV_OFFSET];
+            prefix.copy_from_slice(&b[..ICV_OFFSET]);
+            let mac = s.mac.clone().expect("set with the cached image");
+            b[ICV_OFFSET..].copy_from_slice(&ah::finish_icv(mac, &prefix));
+            if let Some(sum) = s.v6_sum {
+                let ck = sum.bytes(&self.buf[t..t + TRAILER_LEN]).finish();
+                self.buf[v + 6..v + 8].copy_from_slice(&ck.to_be_bytes());
+            }
         }
         if self.family == Family::V4 {
             self.ip_id = self.ip_id.wrapping_add(1);

@@ -8,10 +8,14 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
 use crate::auth::{self, Auth};
+use crate::auth_hmac::replay::{HmacReceiver, RxContext};
 use crate::config::{ConfigError, InstanceConfig};
 use crate::packet::{decode_ipv4, decode_ipv6, AuthField, Family, Received, Version};
 use crate::stats::{DropReason, Stats};
+use crate::sync_group::MemberEvent;
 use crate::timer::{Timer, TimerTable};
+
+mod sync;
 
 /// Priority of the address owner (RFC 5798 §5.2.4).
 pub const PRIO_OWNER: u8 = 255;
@@ -52,6 +56,10 @@ pub enum Reason {
     FaultCleared,
     /// Orderly shutdown.
     Shutdown,
+    /// A configuration reload replaced a running master, which stays master.
+    Reload,
+    /// Its `vrrp_sync_group` moved it ([`Instance::sync_to`]).
+    SyncGroup,
 }
 
 /// What the driver must do, in order.
@@ -97,6 +105,17 @@ pub struct Instance {
     preempt_deadline: Option<Instant>,
     down_cause: Reason,
     ah_seq: Option<(IpAddr, u32)>,
+    hmac_rx: HmacReceiver,
+    /// A wall-clock reading and the `Instant` it was taken at (`auth_hmac`
+    /// time mode).
+    wall: Option<(Instant, Duration)>,
+    /// Member of a `vrrp_sync_group`: the group decides MASTER and leaving FAULT.
+    sync: bool,
+    /// Sync member: Master_Down_Timer fired, waiting for the group
+    /// (keepalived `wantstate == MASTER` while BACKUP).
+    want_master: bool,
+    /// Reports to the sync group, pulled with [`Instance::poll_sync_event`].
+    sync_events: VecDeque<MemberEvent>,
 }
 
 impl Instance {
@@ -115,6 +134,11 @@ impl Instance {
             preempt_deadline: None,
             down_cause: Reason::MasterDown,
             ah_seq: None,
+            hmac_rx: HmacReceiver::default(),
+            wall: None,
+            sync: false,
+            want_master: false,
+            sync_events: VecDeque::new(),
             cfg,
         })
     }
@@ -151,6 +175,29 @@ impl Instance {
     /// Master_Adver_Interval: ours, or the one learnt from the master (v3).
     pub fn master_adver_interval(&self) -> Duration {
         self.master_adver_interval
+    }
+
+    /// Tells the instance the wall clock: at `now` it is `unix` since the
+    /// Unix epoch. `auth_hmac` in time mode judges freshness by it,
+    /// extrapolating from the last reading; call it again after the
+    /// system clock steps. Without a reading, time mode drops every signed
+    /// advert as stale.
+    pub fn set_wall_clock(&mut self, now: Instant, unix: Duration) {
+        self.wall = Some((now, unix));
+    }
+
+    /// The wall clock at `now`, from the last [`set_wall_clock`](Self::set_wall_clock).
+    pub fn wall_clock(&self, now: Instant) -> Option<Duration> {
+        let (at, unix) = self.wall?;
+        Some(match now.checked_duration_since(at) {
+            Some(d) => unix + d,
+            None => unix.saturating_sub(at - now),
+        })
+    }
+
+    /// The `auth_hmac` replay state (senders seen and their last sequence).
+    pub fn hmac_receiver(&self) -> &HmacReceiver {
+        &self.hmac_rx
     }
 
     /// Deadline of one timer (for tests and status output).
@@ -197,10 +244,28 @@ impl Instance {
         }
         if self.fault {
             self.change_state(now, State::Fault, Reason::Fault);
-        } else if self.is_owner_master() {
+        } else if self.is_owner_master() && !self.sync {
+            // A sync member waits for its group, wanting MASTER at once.
             self.change_state(now, State::Master, Reason::Startup);
         } else {
             self.change_state(now, State::Backup, Reason::Startup);
+        }
+    }
+
+    /// Starts an instance that replaces a running master after a configuration
+    /// reload: keepalived keeps an instance's state across a reload, so it enters
+    /// MASTER at once (advert, addresses, gratuitous ARPs) instead of waiting as
+    /// backup, and no priority 0 advert hands the VIPs to a peer in between. If its
+    /// priority is now too low, the peers' adverts make it yield as usual. A fault
+    /// raised before start makes it enter FAULT.
+    pub fn start_resumed_master(&mut self, now: Instant) {
+        if self.state != State::Initialize {
+            return;
+        }
+        if self.fault {
+            self.change_state(now, State::Fault, Reason::Fault);
+        } else {
+            self.change_state(now, State::Master, Reason::Reload);
         }
     }
 
@@ -258,7 +323,7 @@ impl Instance {
         if !matches!(self.state, State::Backup | State::Master) {
             return;
         }
-        if let Err(reason) = self.check(rx) {
+        if let Err(reason) = self.check(now, rx) {
             self.stats.count(reason);
             return;
         }
@@ -276,7 +341,7 @@ impl Instance {
     }
 
     /// Per-instance validation (RFC 3768 §7.1, RFC 5798 §7.1, keepalived).
-    fn check(&mut self, rx: &Received<'_>) -> Result<(), DropReason> {
+    fn check(&mut self, now: Instant, rx: &Received<'_>) -> Result<(), DropReason> {
         let adv = rx.advert();
         if adv.version != self.cfg.version {
             return Err(DropReason::InvalidVersion);
@@ -288,7 +353,28 @@ impl Instance {
             return Err(DropReason::VridMismatch);
         }
         match (&self.cfg.auth, adv.auth, rx) {
+            // A trailer at an instance without auth_hmac: the peer signs
+            // and we do not verify (keepalived's rollout goes through
+            // receive-only first, so this is a configuration mismatch).
+            (Auth::None, _, _) if rx.trailer().is_some() => {
+                return Err(DropReason::AuthTypeMismatch);
+            }
             (Auth::None, AuthField::None, _) => {}
+            (Auth::Hmac(h), AuthField::None, _) => {
+                let ctx = RxContext {
+                    version: self.cfg.version,
+                    vrid: self.cfg.vrid,
+                    src: rx.src(),
+                    multicast: rx.dst().is_multicast(),
+                    msg: rx.message(),
+                    trailer: rx.trailer(),
+                    unix: self.wall_clock(now),
+                };
+                let window = h.time_window_for(self.cfg.advert_interval);
+                self.hmac_rx
+                    .verify(h, window, ctx)
+                    .map_err(|e| e.reason())?;
+            }
             (Auth::Pass(p), AuthField::Pass(d), _) => {
                 if !auth::ct_eq(&auth::pad_password(p), &d) {
                     return Err(DropReason::AuthFailure);
@@ -358,6 +444,7 @@ impl Instance {
     }
 
     fn accept_master(&mut self, now: Instant, src: IpAddr, interval_cs: u16) {
+        self.sync_accepted_master();
         self.master_addr = Some(src);
         if self.cfg.version == Version::V3 {
             // RFC 5798 §6.4.2: Master_Adver_Interval from the advert.
@@ -409,6 +496,7 @@ impl Instance {
     pub fn handle_timeout(&mut self, now: Instant) {
         while let Some(t) = self.timers.pop_expired(now) {
             match (t, self.state) {
+                (Timer::MasterDown, State::Backup) if self.sync => self.sync_master_down(now),
                 (Timer::MasterDown, State::Backup) => {
                     let reason = self.down_cause;
                     self.change_state(now, State::Master, reason);
@@ -440,12 +528,18 @@ impl Instance {
 
     /// Raises or clears a fault (link down, failed tracking). Entering
     /// FAULT releases the addresses (after a priority 0 advert if master);
-    /// leaving it goes to BACKUP, or MASTER for an address owner.
+    /// leaving it goes to BACKUP, or MASTER for an address owner. A sync
+    /// group member reports the change instead of leaving FAULT by itself
+    /// (see [`sync_to`](Self::sync_to)).
     pub fn set_fault(&mut self, now: Instant, fault: bool) {
         if self.fault == fault {
             return;
         }
         self.fault = fault;
+        if self.sync {
+            self.sync_fault_changed(now, fault);
+            return;
+        }
         match (fault, self.state) {
             (true, State::Backup | State::Master) => {
                 self.change_state(now, State::Fault, Reason::Fault)
@@ -500,9 +594,14 @@ impl Instance {
             .push_back(Action::StateChange { from, to, reason });
         self.state = to;
         self.timers.stop_all();
+        self.want_master = false;
         if from == State::Master {
             self.stats.release_master += 1;
-            if reason != Reason::HigherPriority {
+            // A sync group pulls a master to BACKUP without a priority 0
+            // advert (keepalived vrrp_sync_backup → leave_master(advF=false)).
+            let quiet = reason == Reason::HigherPriority
+                || (reason == Reason::SyncGroup && to == State::Backup);
+            if !quiet {
                 self.send_advert(PRIO_STOP);
             }
             self.actions.push_back(Action::RemoveAddresses);
@@ -540,6 +639,7 @@ impl Instance {
                         self.preempt_deadline = Some(now + wait);
                     }
                     self.timers.set(Timer::MasterDown, now + wait);
+                    self.sync_owner_wants_master();
                 } else {
                     self.timers
                         .set(Timer::MasterDown, now + self.master_down_interval());

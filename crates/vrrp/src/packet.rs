@@ -5,6 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
 use crate::auth::{self, AH_LEN, AH_PAYLOAD_LEN, AUTH_DATA_LEN, ICV_LEN};
+use crate::auth_hmac::{Trailer, TRAILER_LEN};
 use crate::checksum::{vrrp_checksum_ok, Sum};
 use crate::stats::DropReason;
 
@@ -279,8 +280,11 @@ pub struct Ipv4Advert<'a> {
     pub ihl: usize,
     /// The AH header, when protocol is 51.
     pub ah: Option<AhHeader>,
-    /// Where the VRRP message lies in `packet`.
+    /// Where the VRRP message lies in `packet` (without an `auth_hmac`
+    /// trailer: the IPv4 checksum does not cover it).
     pub vrrp: Range<usize>,
+    /// The `auth_hmac` trailer after the message, if present.
+    pub trailer: Option<Trailer>,
 }
 
 impl Ipv4Advert<'_> {
@@ -325,11 +329,24 @@ pub struct Ipv6Advert<'a> {
     pub dst: Ipv6Addr,
     /// Hop limit.
     pub hop_limit: u8,
-    /// The VRRP message.
+    /// The whole payload: the VRRP message and any `auth_hmac` trailer
+    /// (the IPv6 checksum covers both).
     pub payload: &'a [u8],
+    /// The `auth_hmac` trailer after the message, if present.
+    pub trailer: Option<Trailer>,
 }
 
 impl Ipv6Advert<'_> {
+    /// The VRRP message without the `auth_hmac` trailer.
+    pub fn message(&self) -> &[u8] {
+        let cut = if self.trailer.is_some() {
+            TRAILER_LEN
+        } else {
+            0
+        };
+        &self.payload[..self.payload.len() - cut]
+    }
+
     /// Verifies the VRRPv3 checksum over the IPv6 pseudo-header (RFC 5798 §5.2.8).
     pub fn checksum_ok(&self) -> bool {
         vrrp_checksum_ok(
@@ -376,6 +393,22 @@ impl Received<'_> {
         }
     }
 
+    /// The `auth_hmac` trailer, if the advert has one.
+    pub fn trailer(&self) -> Option<&Trailer> {
+        match self {
+            Received::V4(p) => p.trailer.as_ref(),
+            Received::V6(p) => p.trailer.as_ref(),
+        }
+    }
+
+    /// The VRRP message without any `auth_hmac` trailer.
+    pub fn message(&self) -> &[u8] {
+        match self {
+            Received::V4(p) => p.vrrp_bytes(),
+            Received::V6(p) => p.message(),
+        }
+    }
+
     /// Verifies the checksum (the IPv4 variant chosen by `v3_checksum_as_v2`).
     pub fn checksum_ok(&self, v3_checksum_as_v2: bool) -> bool {
         match self {
@@ -400,7 +433,9 @@ fn need(buf: &[u8], at: usize, len: usize) -> Result<(), DecodeError> {
 /// included), checking IP header length, total length, header checksum,
 /// fragmentation, protocol, TTL (multicast only: unicast TTL is a
 /// per-instance matter), the AH header layout, VRRP version/type, the
-/// address count against the length and a zero interval.
+/// address count against the length and a zero interval. Exactly 28 bytes
+/// after the message are keepalived 2.4's `auth_hmac` trailer
+/// ([`Ipv4Advert::trailer`]); verifying it is the instance's business.
 pub fn decode_ipv4(buf: &[u8]) -> Result<Ipv4Advert<'_>, DecodeError> {
     need(buf, 0, 20)?;
     let version = buf[0] >> 4;
@@ -459,7 +494,8 @@ pub fn decode_ipv4(buf: &[u8]) -> Result<Ipv4Advert<'_>, DecodeError> {
     if dst.is_multicast() && ttl != VRRP_TTL {
         return Err(DecodeError::Ttl(ttl));
     }
-    let advert = decode_vrrp(&packet[vrrp_start..], Family::V4, ah.is_some())?;
+    let (advert, trailer) = decode_vrrp(&packet[vrrp_start..], Family::V4, ah.is_some())?;
+    let end = total - if trailer.is_some() { TRAILER_LEN } else { 0 };
     Ok(Ipv4Advert {
         advert,
         src,
@@ -468,7 +504,8 @@ pub fn decode_ipv4(buf: &[u8]) -> Result<Ipv4Advert<'_>, DecodeError> {
         packet,
         ihl,
         ah,
-        vrrp: vrrp_start..total,
+        vrrp: vrrp_start..end,
+        trailer,
     })
 }
 
@@ -484,18 +521,25 @@ pub fn decode_ipv6(
     if dst.is_multicast() && hop_limit != VRRP_TTL {
         return Err(DecodeError::Ttl(hop_limit));
     }
-    let advert = decode_vrrp(payload, Family::V6, false)?;
+    let (advert, trailer) = decode_vrrp(payload, Family::V6, false)?;
     Ok(Ipv6Advert {
         advert,
         src,
         dst,
         hop_limit,
         payload,
+        trailer,
     })
 }
 
-/// Decodes the VRRP message itself.
-fn decode_vrrp(msg: &[u8], family: Family, has_ah: bool) -> Result<Advert, DecodeError> {
+/// Decodes the VRRP message itself, and the `auth_hmac` trailer when the
+/// message is followed by exactly [`TRAILER_LEN`] bytes (keepalived 2.4;
+/// never with AH or a VRRPv2 password, which exclude it).
+fn decode_vrrp(
+    msg: &[u8],
+    family: Family,
+    has_ah: bool,
+) -> Result<(Advert, Option<Trailer>), DecodeError> {
     need(msg, 0, VRRP_HDR_LEN)?;
     let ver = msg[0] >> 4;
     let version = match (ver, family) {
@@ -517,13 +561,20 @@ fn decode_vrrp(msg: &[u8], family: Family, has_ah: bool) -> Result<Advert, Decod
         0
     };
     let expected = VRRP_HDR_LEN + usize::from(count) * alen + trailer;
-    if msg.len() != expected {
+    let hmac_ok = !has_ah && (version == Version::V3 || msg[4] == 0);
+    let hmac = if hmac_ok && msg.len() == expected + TRAILER_LEN {
+        Trailer::parse(&msg[expected..])
+    } else {
+        None
+    };
+    if hmac.is_none() && msg.len() != expected {
         return Err(DecodeError::Length {
             len: msg.len(),
             count,
             expected,
         });
     }
+    let msg = &msg[..expected];
     let (interval_cs, auth) = match version {
         Version::V2 => {
             let auth = match (msg[4], has_ah) {
@@ -562,12 +613,13 @@ fn decode_vrrp(msg: &[u8], family: Family, has_ah: bool) -> Result<Advert, Decod
             }
         })
         .collect();
-    Ok(Advert {
+    let advert = Advert {
         version,
         vrid,
         priority,
         interval_cs,
         addrs,
         auth,
-    })
+    };
+    Ok((advert, hmac))
 }

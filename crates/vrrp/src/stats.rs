@@ -29,12 +29,27 @@ pub enum DropReason {
     /// The authentication type is unknown (not 0, 1 or 2) or inconsistent
     /// with the IP protocol (AH type without an AH header).
     InvalidAuthType,
-    /// The authentication type differs from the instance's.
+    /// The authentication type differs from the instance's (including an
+    /// `auth_hmac` trailer at an instance without `auth_hmac`).
     AuthTypeMismatch,
     /// Wrong password, wrong AH ICV/SPI, or a replayed AH sequence number.
     AuthFailure,
     /// The VRRP checksum does not verify.
     Checksum,
+    /// `auth_hmac` in `enforce` mode and the advert has no trailer.
+    HmacMissing,
+    /// `auth_hmac` trailer with an unknown scheme or a non-zero reserved field.
+    HmacMalformed,
+    /// `auth_hmac` trailer seconds outside the time window (or no wall
+    /// clock given to judge them).
+    HmacStale,
+    /// `auth_hmac` trailer names a key id that is not configured.
+    HmacUnknownKey,
+    /// `auth_hmac` ICV does not verify (wrong key, tampered advert, or a
+    /// source/VRID/version other than the signer's).
+    HmacBadIcv,
+    /// `auth_hmac` sequence number not after the sender's last one.
+    HmacReplay,
 }
 
 /// keepalived's per-instance VRRP statistics.
@@ -72,6 +87,18 @@ pub struct Stats {
     pub auth_failure: u64,
     /// [`DropReason::Checksum`] drops.
     pub checksum_err: u64,
+    /// [`DropReason::HmacMissing`] drops.
+    pub hmac_missing: u64,
+    /// [`DropReason::HmacMalformed`] drops.
+    pub hmac_malformed: u64,
+    /// [`DropReason::HmacStale`] drops.
+    pub hmac_stale: u64,
+    /// [`DropReason::HmacUnknownKey`] drops.
+    pub hmac_unknown_key: u64,
+    /// [`DropReason::HmacBadIcv`] drops.
+    pub hmac_bad_icv: u64,
+    /// [`DropReason::HmacReplay`] drops.
+    pub hmac_replay: u64,
     /// Priority 0 adverts received (accepted).
     pub pri_zero_rcvd: u64,
     /// Priority 0 adverts sent.
@@ -94,6 +121,12 @@ impl Stats {
             DropReason::AuthTypeMismatch => &mut self.authtype_mismatch,
             DropReason::AuthFailure => &mut self.auth_failure,
             DropReason::Checksum => &mut self.checksum_err,
+            DropReason::HmacMissing => &mut self.hmac_missing,
+            DropReason::HmacMalformed => &mut self.hmac_malformed,
+            DropReason::HmacStale => &mut self.hmac_stale,
+            DropReason::HmacUnknownKey => &mut self.hmac_unknown_key,
+            DropReason::HmacBadIcv => &mut self.hmac_bad_icv,
+            DropReason::HmacReplay => &mut self.hmac_replay,
         };
         *c += 1;
     }
@@ -112,5 +145,11 @@ impl Stats {
             + self.authtype_mismatch
             + self.auth_failure
             + self.checksum_err
+            + self.hmac_missing
+            + self.hmac_malformed
+            + self.hmac_stale
+            + self.hmac_unknown_key
+            + self.hmac_bad_icv
+            + self.hmac_replay
     }
 }

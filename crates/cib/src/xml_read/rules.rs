@@ -19,7 +19,11 @@ impl<'d> Reader<'d> {
             return Err(self.invalid(n, "id", n.id(), "rules nested too deeply"));
         }
         let (src, id_ref) = self.resolve(n)?;
-        let boolean_op = match src.attr("boolean-op") {
+        let boolean_op = match src
+            .attr("boolean-op")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("and") => BoolOp::And,
             Some("or") => BoolOp::Or,
             Some(v) => return Err(self.invalid(src, "boolean-op", v, "expected and or or")),
@@ -78,7 +82,11 @@ impl<'d> Reader<'d> {
                 self.invalid(n, "type", v, "expected string, integer, number or version")
             })?),
         };
-        let value_source = match n.attr("value-source") {
+        let value_source = match n
+            .attr("value-source")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None => None,
             Some("literal") => Some(ValueSource::Literal),
             Some("param") => Some(ValueSource::Param),
@@ -96,7 +104,14 @@ impl<'d> Reader<'d> {
             value_source,
         };
         if e.value.is_none() && !matches!(operation, AttrOp::Defined | AttrOp::NotDefined) {
-            return Err(self.req(n, "value").unwrap_err());
+            // Pacemaker warns and compares with an absent value.
+            self.warn(
+                n,
+                format!(
+                    "no value to compare with for operation {}",
+                    operation.as_str()
+                ),
+            );
         }
         Ok(e)
     }
@@ -111,7 +126,7 @@ impl<'d> Reader<'d> {
     }
 
     fn date_expr(&mut self, n: &'d Node) -> Result<DateExpr, CibError> {
-        let operation = match n.attr("operation") {
+        let operation = match n.attr("operation").map(str::to_ascii_lowercase).as_deref() {
             None | Some("in_range") => DateOp::InRange,
             Some("gt") => DateOp::Gt,
             Some("lt") => DateOp::Lt,

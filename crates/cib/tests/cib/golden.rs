@@ -62,6 +62,7 @@ golden!(
     bad_epoch,
     bad_fencing_level,
     bad_lrm_op,
+    expression_without_value,
 );
 
 #[test]
@@ -77,5 +78,5 @@ fn every_golden_input_has_a_test() {
                 .is_some_and(|x| x == "xml")
         })
         .count();
-    assert_eq!(n, 20, "add new golden inputs to the golden! list");
+    assert_eq!(n, 21, "add new golden inputs to the golden! list");
 }

@@ -77,6 +77,12 @@ fn defined_and_missing_attributes() {
     assert!(!expr("y", AttrOp::Eq, Some("1"), None).evaluate(&ctx));
     assert!(!expr("y", AttrOp::Lt, Some("1"), None).evaluate(&ctx));
     assert!(expr("y", AttrOp::Ne, Some("1"), None).evaluate(&ctx));
+    // An empty reference value counts as absent; two absent values are equal.
+    assert!(expr("y", AttrOp::Eq, Some(""), None).evaluate(&ctx));
+    assert!(!expr("y", AttrOp::Ne, Some(""), None).evaluate(&ctx));
+    assert!(!expr("x", AttrOp::Eq, Some(""), None).evaluate(&ctx));
+    assert!(expr("x", AttrOp::Ne, Some(""), None).evaluate(&ctx));
+    assert!(!expr("y", AttrOp::Lte, Some(""), None).evaluate(&ctx));
 }
 
 #[test]
@@ -235,6 +241,14 @@ fn rsc_and_op_expressions() {
     assert!(!rsc.evaluate(&ctx(fence)));
     assert!(any_stonith.evaluate(&ctx(fence)));
     assert!(!rsc.evaluate(&RuleContext::default()));
+    // Pacemaker: an absent provider only matches agents without a provider.
+    let no_provider = Expression::Rsc(RscExpr {
+        id: "n".into(),
+        class: Some("ocf".into()),
+        provider: None,
+        kind: Some("IPaddr2".into()),
+    });
+    assert!(!no_provider.evaluate(&ctx(ip)));
     let monitor10 = Expression::Op(OpExpr {
         id: "o".into(),
         name: "monitor".into(),

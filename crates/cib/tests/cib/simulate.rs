@@ -1,6 +1,6 @@
 //! Pacemaker itself sees no difference: `crm_simulate -S` (Debian's
 //! pacemaker-cli-utils) prints the same on a corpus CIB and on what vigil
-//! wrote after reading it. Runs on a fixed sample of the corpus (every 25th
+//! wrote after reading it. Runs on a fixed sample of the corpus (every 50th
 //! file plus the files that exercise templates, id-refs, rules, bundles,
 //! tags and tickets) to keep the test short.
 
@@ -94,7 +94,7 @@ fn crm_simulate_agrees_on_written_cibs() {
     let mut failures = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let name = f.file_stem().unwrap().to_string_lossy().into_owned();
-        if i % 25 != 0 && !FEATURE_FILES.contains(&name.as_str()) {
+        if i % 50 != 0 && !FEATURE_FILES.contains(&name.as_str()) {
             continue;
         }
         let cib = parse_cib(&std::fs::read_to_string(f).unwrap()).unwrap();
@@ -115,6 +115,6 @@ fn crm_simulate_agrees_on_written_cibs() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(checked >= 35, "only {checked} CIBs simulated");
+    assert!(checked >= 25, "only {checked} CIBs simulated");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -46,7 +46,7 @@ const WITH_REFS: &str = r##"<cib admin_epoch="1" epoch="2" num_updates="3" valid
     <constraints>
       <rsc_location id="L" rsc="A">
         <rule id="L-rule" score="100">
-          <expression id="L-expr" attribute="#uname" operation="eq" value="node1"/>
+          <expression id="L-expr" attribute="#uname" operation="EQ" value="node1" type="String"/>
         </rule>
       </rsc_location>
       <rsc_location id="L2" rsc="B">
@@ -115,6 +115,14 @@ fn references_and_templates_are_resolved_on_read() {
     };
     assert!(l2.rules[0].is_ref);
     assert_eq!(l2.rules[0].score, Some(Score::new(100)));
+    // Operation and type names are case-insensitive, as in Pacemaker.
+    let Expression::Attribute(e) = &l2.rules[0].expressions[0] else {
+        panic!()
+    };
+    assert_eq!(
+        (e.operation, e.value_type),
+        (AttrOp::Eq, Some(ValueType::String))
+    );
     let Constraint::Order(o) = &cfg.constraints[2] else {
         panic!()
     };
@@ -156,6 +164,35 @@ fn written_xml_keeps_references_and_round_trips() {
     let again = parse_cib(&out).unwrap();
     assert_eq!(again, cib);
     assert_eq!(write_cib(&again), out, "writing is idempotent");
+}
+
+#[test]
+fn byte_order_mark_and_raw_fragments() {
+    // Found by the cib_parse fuzz target: a BOM shifted the raw <alerts> span.
+    let xml = "\u{feff}<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\">\n<configuration>\n<alerts>\n<alert id=\"a1\" path=\"/bin/true\"/>\n</alerts>\n</configuration>\n</cib>\n";
+    let cib = parse_cib(xml).unwrap();
+    assert_eq!(
+        cib.configuration.alerts,
+        Some(RawXml(
+            "<alerts>\n<alert id=\"a1\" path=\"/bin/true\"/>\n</alerts>".into()
+        ))
+    );
+    assert_eq!(parse_cib(&write_cib(&cib)).unwrap(), cib);
+    let err =
+        parse_cib("\u{feff}<cib admin_epoch=\"0\" epoch=\"x\" num_updates=\"0\"/>").unwrap_err();
+    assert!(err.to_string().starts_with("1:1:"), "{err}");
+}
+
+#[test]
+fn attribute_values_are_normalized_like_libxml2() {
+    // XML 1.0 §3.3.3: literal whitespace characters in attribute values
+    // read as spaces, character references keep their character.
+    let xml = "<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\" update-origin=\"a\r\nb\tc&#10;d&#9;e\">\n<configuration/>\n</cib>";
+    let cib = parse_cib(xml).unwrap();
+    assert_eq!(cib.other_attrs["update-origin"], "a b c\nd\te");
+    let out = write_cib(&cib);
+    assert!(out.contains("update-origin=\"a b c&#10;d&#9;e\""), "{out}");
+    assert_eq!(parse_cib(&out).unwrap(), cib);
 }
 
 #[test]

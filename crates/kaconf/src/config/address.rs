@@ -55,6 +55,10 @@ pub struct VirtualAddress {
     pub autojoin: bool,
     /// `no_track`.
     pub no_track: bool,
+    /// `mngtmpaddr` (IPv6: manage temporary addresses).
+    pub mngtmpaddr: bool,
+    /// `use_vmac`: put the address on a VMAC of its `dev`.
+    pub use_vmac: bool,
     /// `preferred_lft N`.
     pub preferred_lft: Option<u32>,
     /// File of the line.
@@ -268,6 +272,8 @@ pub(crate) fn parse_vip(n: &Node, cx: &mut Ctx<'_>) -> Option<VirtualAddress> {
         noprefixroute: false,
         autojoin: false,
         no_track: false,
+        mngtmpaddr: false,
+        use_vmac: false,
         preferred_lft: None,
         file: n.file.clone(),
         line: n.line,
@@ -302,6 +308,8 @@ pub(crate) fn parse_vip(n: &Node, cx: &mut Ctx<'_>) -> Option<VirtualAddress> {
                     "noprefixroute" => v.noprefixroute = true,
                     "autojoin" => v.autojoin = true,
                     "no_track" => v.no_track = true,
+                    "mngtmpaddr" => v.mngtmpaddr = true,
+                    "use_vmac" => v.use_vmac = true,
                     other => cx.warn(
                         n,
                         ConfigError::Other(format!(

@@ -1,10 +1,11 @@
 //! Shared helpers of the typed-config layer: located diagnostics and value
 //! readers that grade problems as keepalived does.
 
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 use crate::diag::Diagnostic;
-use crate::keywords::is_keepalived_keyword;
+use crate::keywords::{is_acted_on, is_keepalived_keyword, is_supported, section_acted_on};
 use crate::tree::Node;
 
 /// Problems in the typed configuration (rendered into diagnostics).
@@ -46,6 +47,10 @@ pub enum ConfigError {
     /// A keyword keepalived knows but vigil does not implement yet.
     #[error("keyword {0} is not supported by vigil yet")]
     Unsupported(String),
+    /// A keyword vigil reads into the typed configuration but does not act
+    /// on yet (`keywords::NOT_ACTED_ON`, `keywords::ACTED_ON_SOON`).
+    #[error("{0}: parsed, but vigil does not act on it yet")]
+    NotActedOn(String),
     /// A keyword keepalived does not know either.
     #[error("unknown keyword {0}")]
     Unknown(String),
@@ -57,9 +62,41 @@ pub enum ConfigError {
 /// Collects diagnostics while building the config.
 pub(crate) struct Ctx<'a> {
     pub diags: &'a mut Vec<Diagnostic>,
+    /// `(section, keyword)` pairs already reported as not acted on.
+    pub noted: HashSet<(String, String)>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// A context appending to `diags`.
+    pub fn new(diags: &'a mut Vec<Diagnostic>) -> Self {
+        Self {
+            diags,
+            noted: HashSet::new(),
+        }
+    }
+
+    /// Called for every keyword line of a typed `section`: the first use
+    /// of a keyword vigil parses but does not act on yet gets a note.
+    pub fn typed(&mut self, section: &str, node: &Node) {
+        if is_supported(section, &node.keyword)
+            && !is_acted_on(section, &node.keyword)
+            && section_acted_on(section)
+            && self
+                .noted
+                .insert((section.to_string(), node.keyword.clone()))
+        {
+            self.note(node, ConfigError::NotActedOn(node.keyword.clone()));
+        }
+    }
+
+    /// A keyword that keepalived does not know in a fully typed section.
+    pub fn unknown_in(&mut self, node: &Node, section: &str) {
+        self.warn(
+            node,
+            ConfigError::Other(format!("unknown keyword '{}' in {section}", node.keyword)),
+        );
+    }
+
     /// An error at `node`.
     pub fn error(&mut self, node: &Node, e: ConfigError) {
         self.diags
@@ -113,6 +150,18 @@ impl Ctx<'_> {
     pub fn uint(&mut self, node: &Node, min: u64, max: u64) -> Option<u64> {
         let a = self.arg(node)?;
         match a.trim().parse::<u64>() {
+            Ok(v) if (min..=max).contains(&v) => Some(v),
+            _ => {
+                self.error(node, bad_number(node, a, min, max));
+                None
+            }
+        }
+    }
+
+    /// A signed integer argument in `[min, max]`.
+    pub fn int(&mut self, node: &Node, min: i64, max: i64) -> Option<i64> {
+        let a = self.arg(node)?;
+        match a.trim().parse::<i64>() {
             Ok(v) if (min..=max).contains(&v) => Some(v),
             _ => {
                 self.error(node, bad_number(node, a, min, max));

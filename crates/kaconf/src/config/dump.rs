@@ -6,8 +6,8 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use super::address::{RouteType, VirtualAddress, VirtualRoute};
-use super::global::{Fifo, GlobalDefs};
-use super::instance::{AuthType, InitialState, VrrpInstance};
+use super::global::{Fifo, GarpExtraIf, GlobalDefs, RxBufsPolicy};
+use super::instance::{AuthType, InitialState, TrackInterface, VrrpInstance};
 use super::script::Script;
 use super::Config;
 use crate::tree::Node;
@@ -21,33 +21,43 @@ pub(crate) fn quote(w: &str) -> String {
     }
 }
 
-fn line(f: &mut Formatter<'_>, indent: usize, words: &[&str]) -> fmt::Result {
+pub(crate) fn line(f: &mut Formatter<'_>, indent: usize, words: &[&str]) -> fmt::Result {
     let q: Vec<String> = words.iter().map(|w| quote(w)).collect();
     writeln!(f, "{:indent$}{}", "", q.join(" "), indent = indent)
 }
 
-fn opt<T: Display>(f: &mut Formatter<'_>, ind: usize, kw: &str, v: &Option<T>) -> fmt::Result {
+pub(crate) fn opt<T: Display>(
+    f: &mut Formatter<'_>,
+    ind: usize,
+    kw: &str,
+    v: &Option<T>,
+) -> fmt::Result {
     match v {
         Some(v) => line(f, ind, &[kw, &v.to_string()]),
         None => Ok(()),
     }
 }
 
-fn flag(f: &mut Formatter<'_>, ind: usize, kw: &str, v: bool) -> fmt::Result {
+pub(crate) fn flag(f: &mut Formatter<'_>, ind: usize, kw: &str, v: bool) -> fmt::Result {
     if v {
         line(f, ind, &[kw])?;
     }
     Ok(())
 }
 
-fn opt_bool(f: &mut Formatter<'_>, ind: usize, kw: &str, v: Option<bool>) -> fmt::Result {
+pub(crate) fn opt_bool(
+    f: &mut Formatter<'_>,
+    ind: usize,
+    kw: &str,
+    v: Option<bool>,
+) -> fmt::Result {
     match v {
         Some(b) => line(f, ind, &[kw, if b { "true" } else { "false" }]),
         None => Ok(()),
     }
 }
 
-fn node(f: &mut Formatter<'_>, ind: usize, n: &Node) -> fmt::Result {
+pub(crate) fn node(f: &mut Formatter<'_>, ind: usize, n: &Node) -> fmt::Result {
     let words: Vec<&str> = n.words().collect();
     let q: Vec<String> = words.iter().map(|w| quote(w)).collect();
     match &n.children {
@@ -62,14 +72,24 @@ fn node(f: &mut Formatter<'_>, ind: usize, n: &Node) -> fmt::Result {
     }
 }
 
-fn script(f: &mut Formatter<'_>, ind: usize, kw: &str, s: &Option<Script>) -> fmt::Result {
+pub(crate) fn script(
+    f: &mut Formatter<'_>,
+    ind: usize,
+    kw: &str,
+    s: &Option<Script>,
+) -> fmt::Result {
     if let Some(s) = s {
-        let mut w = vec![kw, s.command.as_str()];
-        w.extend(s.user.as_deref());
-        w.extend(s.group.as_deref());
-        line(f, ind, &w)?;
+        script_line(f, ind, kw, s)?;
     }
     Ok(())
+}
+
+/// `kw "COMMAND" [USER [GROUP]]`.
+pub(crate) fn script_line(f: &mut Formatter<'_>, ind: usize, kw: &str, s: &Script) -> fmt::Result {
+    let mut w = vec![kw, s.command.as_str()];
+    w.extend(s.user.as_deref());
+    w.extend(s.group.as_deref());
+    line(f, ind, &w)
 }
 
 fn fifo(f: &mut Formatter<'_>, kw: &str, v: &Option<Fifo>) -> fmt::Result {
@@ -151,6 +171,34 @@ impl Display for GlobalDefs {
         flag(f, 4, "enable_script_security", self.enable_script_security)?;
         fifo(f, "notify_fifo", &self.notify_fifo)?;
         fifo(f, "vrrp_notify_fifo", &self.vrrp_notify_fifo)?;
+        if !self.notification_email.is_empty() {
+            writeln!(f, "    notification_email {{")?;
+            for e in &self.notification_email {
+                line(f, 8, &[e])?;
+            }
+            writeln!(f, "    }}")?;
+        }
+        if let Some(s) = &self.smtp_server {
+            let port = s.port.map(|p| p.to_string());
+            let mut w = vec!["smtp_server", s.host.as_str()];
+            w.extend(port.as_deref());
+            line(f, 4, &w)?;
+        }
+        if let Some(m) = self.umask {
+            line(f, 4, &["umask", &format!("0{m:o}")])?;
+        }
+        if let Some(g) = &self.vrrp_garp_extra_if {
+            garp_extra_if(f, "vrrp_garp_extra_if", g)?;
+        }
+        match self.vrrp_rx_bufs_policy {
+            Some(RxBufsPolicy::Mtu) => line(f, 4, &["vrrp_rx_bufs_policy", "MTU"])?,
+            Some(RxBufsPolicy::Advert) => line(f, 4, &["vrrp_rx_bufs_policy", "ADVERT"])?,
+            Some(RxBufsPolicy::Size(b)) => line(f, 4, &["vrrp_rx_bufs_policy", &b.to_string()])?,
+            None => {}
+        }
+        self.daemon.write(f, 4)?;
+        self.smtp.write(f, 4)?;
+        self.vrrp.write(f, 4)?;
         for n in &self.other {
             node(f, 4, n)?;
         }
@@ -158,7 +206,7 @@ impl Display for GlobalDefs {
     }
 }
 
-fn vip(v: &VirtualAddress) -> String {
+pub(crate) fn vip(v: &VirtualAddress) -> String {
     let mut s = v.prefix.to_string();
     let mut add = |k: &str, val: Option<String>| {
         if let Some(val) = val {
@@ -177,6 +225,8 @@ fn vip(v: &VirtualAddress) -> String {
         (v.noprefixroute, "noprefixroute"),
         (v.autojoin, "autojoin"),
         (v.no_track, "no_track"),
+        (v.mngtmpaddr, "mngtmpaddr"),
+        (v.use_vmac, "use_vmac"),
     ] {
         if on {
             s.push(' ');
@@ -186,7 +236,7 @@ fn vip(v: &VirtualAddress) -> String {
     s
 }
 
-fn route(r: &VirtualRoute) -> String {
+pub(crate) fn route(r: &VirtualRoute) -> String {
     let mut s = String::new();
     match r.kind {
         RouteType::Unicast => {}
@@ -215,15 +265,49 @@ fn route(r: &VirtualRoute) -> String {
     s
 }
 
-fn block(f: &mut Formatter<'_>, kw: &str, lines: &[String]) -> fmt::Result {
+pub(crate) fn block(f: &mut Formatter<'_>, kw: &str, lines: &[String]) -> fmt::Result {
+    block_at(f, 4, kw, lines)
+}
+
+/// `kw { lines }` at indent `ind` (nothing when there are no lines).
+pub(crate) fn block_at(
+    f: &mut Formatter<'_>,
+    ind: usize,
+    kw: &str,
+    lines: &[String],
+) -> fmt::Result {
     if lines.is_empty() {
         return Ok(());
     }
-    writeln!(f, "    {kw} {{")?;
+    writeln!(f, "{:ind$}{kw} {{", "", ind = ind)?;
     for l in lines {
-        writeln!(f, "        {l}")?;
+        writeln!(f, "{:ind$}{l}", "", ind = ind + 4)?;
     }
-    writeln!(f, "    }}")
+    writeln!(f, "{:ind$}}}", "", ind = ind)
+}
+
+pub(crate) fn track_ifs(t: &[TrackInterface]) -> Vec<String> {
+    t.iter()
+        .map(|t| {
+            let mut s = quote(&t.name);
+            if let Some(w) = t.weight {
+                let _ = write!(s, " weight {w}");
+            }
+            if t.reverse {
+                s.push_str(" reverse");
+            }
+            s
+        })
+        .collect()
+}
+
+pub(crate) fn garp_extra_if(f: &mut Formatter<'_>, kw: &str, g: &GarpExtraIf) -> fmt::Result {
+    let i = g.interval.to_string();
+    if g.all {
+        line(f, 4, &[kw, "all", &i])
+    } else {
+        line(f, 4, &[kw, &i])
+    }
 }
 
 impl Display for VrrpInstance {
@@ -303,15 +387,7 @@ impl Display for VrrpInstance {
         script(f, 4, "notify_fault", &self.notify_fault)?;
         script(f, 4, "notify_stop", &self.notify_stop)?;
         script(f, 4, "notify", &self.notify)?;
-        let tracks: Vec<String> = self
-            .track_interface
-            .iter()
-            .map(|t| match t.weight {
-                Some(w) => format!("{} weight {w}", quote(&t.name)),
-                None => quote(&t.name),
-            })
-            .collect();
-        block(f, "track_interface", &tracks)?;
+        block(f, "track_interface", &track_ifs(&self.track_interface))?;
         opt(f, 4, "garp_master_delay", &self.garp_master_delay)?;
         opt(f, 4, "garp_master_repeat", &self.garp_master_repeat)?;
         opt(f, 4, "garp_master_refresh", &self.garp_master_refresh)?;
@@ -331,14 +407,11 @@ impl Display for VrrpInstance {
         opt_bool(f, 4, "skip_check_adv_addr", self.skip_check_adv_addr)?;
         opt_bool(f, 4, "strict_mode", self.strict_mode)?;
         flag(f, 4, "dont_track_primary", self.dont_track_primary)?;
-        match self.use_vmac.as_deref() {
-            Some("") => line(f, 4, &["use_vmac"])?,
-            Some(n) => line(f, 4, &["use_vmac", n])?,
-            None => {}
-        }
+        // `use_vmac` is written with all its options by dump_extra.
         if self.debug != 0 {
             line(f, 4, &["debug", &self.debug.to_string()])?;
         }
+        super::dump_extra::instance_extras(self, f)?;
         for n in &self.other {
             node(f, 4, n)?;
         }
@@ -348,10 +421,16 @@ impl Display for VrrpInstance {
 
 impl Display for Config {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.process.write(f, 0)?;
         write!(f, "{}", self.global)?;
+        super::dump_extra::config_sections(self, f)?;
         for i in &self.vrrp_instances {
             writeln!(f)?;
             write!(f, "{i}")?;
+        }
+        for g in &self.sync_groups {
+            writeln!(f)?;
+            write!(f, "{g}")?;
         }
         for n in &self.other {
             writeln!(f)?;

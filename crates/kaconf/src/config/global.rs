@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 
 use super::ctx::{ConfigError, Ctx};
+use super::defs::{DaemonDefs, SmtpDefs, VrrpDefs};
 use crate::tree::Node;
 
 /// keepalived's largest timer in seconds (`UINT_MAX` microseconds).
@@ -54,8 +55,132 @@ pub struct GlobalDefs {
     pub notify_fifo: Option<Fifo>,
     /// `vrrp_notify_fifo FIFO [USER [GROUP]]`.
     pub vrrp_notify_fifo: Option<Fifo>,
+    /// `notification_email { ADDR... }` (all blocks, in order).
+    pub notification_email: Vec<String>,
+    /// `smtp_server HOST [PORT]`.
+    pub smtp_server: Option<SmtpServer>,
+    /// `umask NUMBER|BITS` (the resulting mask).
+    pub umask: Option<u32>,
+    /// `vrrp_garp_extra_if [all] SECS`.
+    pub vrrp_garp_extra_if: Option<GarpExtraIf>,
+    /// `vrrp_rx_bufs_policy MTU|ADVERT|SIZE`.
+    pub vrrp_rx_bufs_policy: Option<RxBufsPolicy>,
+    /// Daemon-wide settings (process names, scripts, reload, D-Bus, SNMP).
+    pub daemon: DaemonDefs,
+    /// E-mail alert settings.
+    pub smtp: SmtpDefs,
+    /// Further VRRP settings.
+    pub vrrp: VrrpDefs,
     /// Keywords vigil does not implement yet, kept as written.
     pub other: Vec<Node>,
+}
+
+/// `smtp_server HOST [PORT]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpServer {
+    /// Address or host name.
+    pub host: String,
+    /// Port (default 25).
+    pub port: Option<u16>,
+}
+
+/// `garp_extra_if [all] SECS`: periodic GARP/NA on other interfaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GarpExtraIf {
+    /// `all`: every interface of the instance, not only VMACs.
+    pub all: bool,
+    /// Interval in seconds (0 disables; at most 86400).
+    pub interval: u32,
+}
+
+/// Largest `garp_extra_if` interval (one day).
+pub const GARP_EXTRA_IF_MAX: u32 = 86_400;
+
+/// `vrrp_rx_bufs_policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RxBufsPolicy {
+    /// `MTU`: interface MTU x multiplier per instance.
+    Mtu,
+    /// `ADVERT`: advert size x multiplier per instance.
+    Advert,
+    /// A fixed size in bytes.
+    Size(u32),
+}
+
+/// Reads `[all] SECS` of `garp_extra_if` / `vrrp_garp_extra_if`.
+pub(crate) fn parse_garp_extra_if(n: &Node, cx: &mut Ctx<'_>) -> Option<GarpExtraIf> {
+    let (all, v) = match n.args.as_slice() {
+        [a, v] if a == "all" => (true, v),
+        [v] => (false, v),
+        _ => {
+            cx.error(n, ConfigError::MissingArgument(n.keyword.clone()));
+            return None;
+        }
+    };
+    match v.parse::<u32>() {
+        Ok(i) if i <= GARP_EXTRA_IF_MAX => Some(GarpExtraIf { all, interval: i }),
+        _ => {
+            cx.error(
+                n,
+                ConfigError::BadNumber {
+                    keyword: n.keyword.clone(),
+                    value: v.clone(),
+                    min: "0".into(),
+                    max: GARP_EXTRA_IF_MAX.to_string(),
+                },
+            );
+            None
+        }
+    }
+}
+
+/// keepalived.conf(5) `umask [NUMBER|BITS]`: a number (decimal, `0`
+/// octal or `0x` hex) or permission names joined by `|`.
+fn parse_umask(n: &Node, cx: &mut Ctx<'_>) -> Option<u32> {
+    let text = n.args.join("");
+    let num = if let Some(h) = text.strip_prefix("0x") {
+        u32::from_str_radix(h, 16).ok()
+    } else if text.len() > 1 && text.starts_with('0') {
+        u32::from_str_radix(&text[1..], 8).ok()
+    } else {
+        text.parse::<u32>().ok()
+    };
+    if let Some(v) = num {
+        return (v <= 0o777).then_some(v).or_else(|| {
+            cx.error(n, bad_umask(&text));
+            None
+        });
+    }
+    let mut mask = 0;
+    for bit in text.split('|') {
+        mask |= match bit {
+            "IRUSR" => 0o400,
+            "IWUSR" => 0o200,
+            "IXUSR" => 0o100,
+            "IRWXU" => 0o700,
+            "IRGRP" => 0o040,
+            "IWGRP" => 0o020,
+            "IXGRP" => 0o010,
+            "IRWXG" => 0o070,
+            "IROTH" => 0o004,
+            "IWOTH" => 0o002,
+            "IXOTH" => 0o001,
+            "IRWXO" => 0o007,
+            _ => {
+                cx.error(n, bad_umask(&text));
+                return None;
+            }
+        };
+    }
+    Some(mask)
+}
+
+fn bad_umask(text: &str) -> ConfigError {
+    ConfigError::BadValue {
+        keyword: "umask".into(),
+        value: text.to_string(),
+        expected: "a number or IRUSR|IWGRP|... bits".into(),
+    }
 }
 
 /// A notify FIFO path with the optional owner.
@@ -78,6 +203,7 @@ impl GlobalDefs {
     }
 
     fn apply_one(&mut self, n: &Node, cx: &mut Ctx<'_>) {
+        cx.typed("global_defs", n);
         let secs = TIMER_MAX_SECS;
         let u32max = u64::from(i32::MAX as u32);
         match n.keyword.as_str() {
@@ -132,6 +258,55 @@ impl GlobalDefs {
             }
             "notify_fifo" => self.notify_fifo = fifo(n, cx),
             "vrrp_notify_fifo" => self.vrrp_notify_fifo = fifo(n, cx),
+            "notification_email" => {
+                for m in n.kids() {
+                    self.notification_email
+                        .extend(m.words().map(str::to_string));
+                }
+            }
+            "smtp_server" => {
+                if let Some(host) = cx.arg(n) {
+                    let port = match n.args.get(1) {
+                        None => None,
+                        Some(p) => match p.parse::<u16>() {
+                            Ok(p) if p > 0 => Some(p),
+                            _ => {
+                                cx.error(
+                                    n,
+                                    ConfigError::BadNumber {
+                                        keyword: "smtp_server port".into(),
+                                        value: p.clone(),
+                                        min: "1".into(),
+                                        max: "65535".into(),
+                                    },
+                                );
+                                None
+                            }
+                        },
+                    };
+                    self.smtp_server = Some(SmtpServer {
+                        host: host.to_string(),
+                        port,
+                    });
+                }
+            }
+            // keepalived.conf(5): omitting the priority sets the maximum.
+            "max_auto_priority" if n.args.is_empty() => self.vrrp.max_auto_priority = Some(99),
+            "umask" => self.umask = parse_umask(n, cx).or(self.umask),
+            "vrrp_garp_extra_if" => self.vrrp_garp_extra_if = parse_garp_extra_if(n, cx),
+            "vrrp_rx_bufs_policy" => match cx.arg(n) {
+                Some("MTU") => self.vrrp_rx_bufs_policy = Some(RxBufsPolicy::Mtu),
+                Some("ADVERT") => self.vrrp_rx_bufs_policy = Some(RxBufsPolicy::Advert),
+                Some(v) => match v.parse::<u32>() {
+                    Ok(b) => self.vrrp_rx_bufs_policy = Some(RxBufsPolicy::Size(b)),
+                    Err(_) => cx.error(
+                        n,
+                        ConfigError::Other(format!("Invalid vrrp_rx_bufs_policy {v}")),
+                    ),
+                },
+                None => {}
+            },
+            _ if self.daemon.apply(n, cx) || self.smtp.apply(n, cx) || self.vrrp.apply(n, cx) => {}
             _ => {
                 cx.not_handled(n);
                 self.other.push(n.clone());

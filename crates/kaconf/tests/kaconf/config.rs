@@ -323,8 +323,8 @@ fn instance_errors_are_graded_and_located() {
         has(
             &l,
             Severity::Warning,
-            18,
-            "keyword track_script is not supported by vigil yet"
+            19,
+            "(A) track script chk not found, ignoring"
         ),
         "{d:?}"
     );
@@ -341,7 +341,9 @@ fn instance_errors_are_graded_and_located() {
         .map(|v| v.prefix.to_string())
         .collect();
     assert_eq!(vips, vec!["198.51.100.1/24", "198.51.100.7/32"]);
-    assert_eq!(i.other.len(), 2);
+    // frobnicate stays raw; the unknown track_script reference is dropped.
+    assert_eq!(i.other.len(), 1);
+    assert!(i.track_script.is_empty());
     assert!(!l.refuses_start());
     assert_eq!(check_exit_code(&l), exit::CONFIG_TEST);
 }
@@ -474,13 +476,14 @@ fn unsupported_top_level_blocks_are_kept_with_warnings() {
     assert_eq!(
         d,
         vec![
-            "1: warning: keyword vrrp_script is not supported by vigil yet",
+            "1: warning: vrrp_script: parsed, but vigil does not act on it yet",
             "4: warning: keyword virtual_server is not supported by vigil yet",
             "7: warning: unknown keyword not_a_keyword",
         ]
     );
-    assert_eq!(l.config.other.len(), 3);
-    assert_eq!(l.config.other[1].kids()[0].keyword, "delay_loop");
+    assert_eq!(l.config.vrrp_scripts.len(), 1);
+    assert_eq!(l.config.other.len(), 2);
+    assert_eq!(l.config.other[0].kids()[0].keyword, "delay_loop");
     // "not supported yet" is vigil's own note; keepalived reports unknown keywords.
     assert!(!l.diagnostics[0].keepalived_reports);
     assert!(l.diagnostics[2].keepalived_reports);
@@ -490,7 +493,7 @@ fn unsupported_top_level_blocks_are_kept_with_warnings() {
 #[test]
 fn exit_codes() {
     let ok = load_str(
-        "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 198.51.100.1\n }\n}\nvrrp_script s {\n}\n",
+        "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 198.51.100.1\n }\n}\nvrrp_script s {\n script /bin/true\n}\n",
     );
     assert_eq!(check_exit_code(&ok), exit::OK, "{:?}", diags(&ok));
     let fs = vigil_kaconf::MemFs::new();

@@ -18,12 +18,16 @@ use nix::poll::{PollFd, PollFlags};
 use tracing::{debug, error, info, warn};
 use vigil_net::{Announcer, LinkMonitor, Netlink, SocketOptions, VrrpSocket};
 use vigil_vrrp::{
-    decode_ipv4, decode_ipv6, Action, AdvertEncoder, Family, Instance, Received, State, Stats,
+    decode_ipv4, decode_ipv6, Action, AdvertEncoder, Family, Instance, Reason, Received, State,
+    Stats,
 };
 
 use super::notify::{Notifier, NotifyState};
 use super::signals::{Request, Signals};
 use super::spec::{AddrSpec, InstanceSpec, RouteSpec};
+
+/// Packets read from one socket per wake-up of the event loop.
+const MAX_PACKETS_PER_WAKEUP: usize = 4096;
 
 /// Options that come from the command line rather than the config.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +119,7 @@ impl Daemon {
         let now = Instant::now();
         for spec in specs {
             let name = spec.name.clone();
-            if let Err(e) = d.add_instance(now, spec) {
+            if let Err(e) = d.add_instance(now, spec, false) {
                 error!("({name}) cannot start: {e:#}");
             }
         }
@@ -221,9 +225,12 @@ impl Daemon {
     }
 
     fn on_socket(&mut self, now: Instant, si: usize, ah: bool) {
-        // Bounded: at most this many packets per wake-up, so timers and signals keep
-        // their turn under a flood.
-        for _ in 0..256 {
+        // Bounded, so timers and signals keep their turn under a flood; but large enough
+        // to empty a full receive buffer (2 MiB: a few thousand adverts) in one go. Timers run
+        // after the sockets: a backup that was not scheduled for a while must see the
+        // adverts queued meanwhile before its Master_Down timer is judged, or it takes
+        // over although the master is alive.
+        for _ in 0..MAX_PACKETS_PER_WAKEUP {
             let Some(sock) = self.sockets[si].as_mut() else {
                 return;
             };
@@ -376,6 +383,8 @@ impl Daemon {
                         State::Stop => Some(NotifyState::Stop),
                         State::Initialize => None,
                     };
+                    // A master carried over a reload did not change state: no notify.
+                    let state = state.filter(|_| reason != Reason::Reload);
                     if let Some(s) = state {
                         let prio = inst.core.priority();
                         self.notifier
@@ -480,9 +489,14 @@ impl Daemon {
         Ok(v)
     }
 
-    /// Resolves `spec` against the kernel and starts its core; `resume` carries the
-    /// state of an instance that a reload replaced.
-    fn add_instance(&mut self, now: Instant, spec: InstanceSpec) -> anyhow::Result<()> {
+    /// Resolves `spec` against the kernel and starts its core; `resume_master`: it
+    /// replaces a master in a reload and enters MASTER at once.
+    fn add_instance(
+        &mut self,
+        now: Instant,
+        spec: InstanceSpec,
+        resume_master: bool,
+    ) -> anyhow::Result<()> {
         let ifindex = self
             .nl
             .link_index(&spec.interface)
@@ -581,7 +595,11 @@ impl Daemon {
             link.name
         );
         let inst = self.slots[slot].as_mut().expect("slot just filled");
-        inst.core.start(now);
+        if resume_master {
+            inst.core.start_resumed_master(now);
+        } else {
+            inst.core.start(now);
+        }
         if !link.up {
             inst.core.set_fault(now, true);
         }
@@ -595,9 +613,13 @@ impl Daemon {
             inst.core.shutdown(now);
         }
         self.drain(now, slot);
-        let Some(inst) = self.slots[slot].take() else {
-            return;
-        };
+        if let Some(inst) = self.slots[slot].take() {
+            self.release_socket(&inst);
+        }
+    }
+
+    /// Frees the VRID of `inst` on its socket, and the socket with its last user.
+    fn release_socket(&mut self, inst: &Inst) {
         if let Some(sock) = self.sockets[inst.sock].as_mut() {
             sock.demux[inst.spec.core.vrid as usize] = None;
             sock.users -= 1;
@@ -605,6 +627,37 @@ impl Daemon {
                 self.sockets[inst.sock] = None;
             }
         }
+    }
+
+    /// Takes out master `slot`, which `next` replaces in a reload, quietly: no priority 0
+    /// advert, and only the addresses and routes that `next` no longer has are removed.
+    /// Returns the addresses left in place (the successor owns them from now on).
+    fn retire_master(
+        &mut self,
+        slot: usize,
+        next: &InstanceSpec,
+    ) -> Vec<vigil_net::VirtualAddress> {
+        let Some(inst) = self.slots[slot].take() else {
+            return Vec::new();
+        };
+        let name = &inst.spec.name;
+        for (r, spec) in inst.routes.iter().zip(&inst.spec.routes) {
+            if !next.routes.contains(spec) {
+                if let Err(e) = self.nl.del_route(r) {
+                    debug!("({name}) removing route {}/{}: {e}", r.dst, r.prefix_len);
+                }
+            }
+        }
+        let mut kept = Vec::new();
+        for (a, spec) in inst.addrs.iter().zip(&inst.spec.addrs) {
+            if next.addrs.contains(spec) {
+                kept.push(a.clone());
+            } else if let Err(e) = self.nl.del_address(a) {
+                debug!("({name}) removing {}/{}: {e}", a.addr, a.prefix_len);
+            }
+        }
+        self.release_socket(&inst);
+        kept
     }
 
     fn shutdown(&mut self, now: Instant) {
@@ -625,6 +678,8 @@ impl Daemon {
         };
         let mut kept = 0;
         let mut wanted: Vec<Option<InstanceSpec>> = specs.into_iter().map(Some).collect();
+        // Masters whose instance changed, with the addresses they keep.
+        let mut resumed: Vec<(String, Vec<vigil_net::VirtualAddress>)> = Vec::new();
         for slot in 0..self.slots.len() {
             let Some(inst) = &self.slots[slot] else {
                 continue;
@@ -637,15 +692,34 @@ impl Daemon {
                 kept += 1;
                 continue;
             }
-            info!("({}) removed or changed by the reload", inst.spec.name);
+            // keepalived keeps an instance's state over a reload: a master whose
+            // instance changed (same name, interface, VRID, family) stays master, with
+            // no priority 0 advert and no gap for the addresses it keeps.
+            let successor = wanted.iter().flatten().find(|w| w.same_router(&inst.spec));
+            let name = inst.spec.name.clone();
+            if let (State::Master, Some(next)) = (inst.core.state(), successor) {
+                info!("({name}) changed by the reload; stays master");
+                let next = next.clone();
+                let addrs = self.retire_master(slot, &next);
+                resumed.push((name, addrs));
+                continue;
+            }
+            info!("({name}) removed or changed by the reload");
             self.remove_instance(now, slot);
         }
         let mut added = 0;
         for spec in wanted.into_iter().flatten() {
             let name = spec.name.clone();
-            match self.add_instance(now, spec) {
+            let resume = resumed.iter().position(|(n, _)| *n == name);
+            match self.add_instance(now, spec, resume.is_some()) {
                 Ok(()) => added += 1,
-                Err(e) => error!("({name}) cannot start: {e:#}"),
+                Err(e) => {
+                    error!("({name}) cannot start: {e:#}");
+                    // Nobody owns the addresses the old master kept any more.
+                    for a in resume.map(|i| &resumed[i].1).into_iter().flatten() {
+                        let _ = self.nl.del_address(a);
+                    }
+                }
             }
         }
         info!("reload done: {kept} unchanged, {added} started");

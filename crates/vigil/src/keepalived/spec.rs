@@ -99,6 +99,15 @@ pub struct Scripts {
 }
 
 impl InstanceSpec {
+    /// Whether `other` is the same virtual router (name, interface, VRID, family), so a
+    /// reload that changes anything else updates the instance rather than replacing it.
+    pub fn same_router(&self, other: &InstanceSpec) -> bool {
+        self.name == other.name
+            && self.interface == other.interface
+            && self.core.vrid == other.core.vrid
+            && self.core.family == other.core.family
+    }
+
     /// Whether `other` can replace `self` without touching the running instance.
     pub fn same_as(&self, other: &InstanceSpec) -> bool {
         let mut a = self.clone();

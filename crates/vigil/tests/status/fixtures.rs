@@ -51,6 +51,7 @@ pub fn base(name: &str, vrid: u8) -> InstanceStatus {
         name: name.into(),
         vrid,
         interface: "d0".into(),
+        ifindex: Some(2),
         family: Family::Inet,
         version: 2,
         state: VrrpState::Backup,
@@ -81,6 +82,7 @@ pub fn base(name: &str, vrid: u8) -> InstanceStatus {
         notify_priority_changes: false,
         smtp_alert: false,
         master_down_timer: Duration::from_micros(3_609_375),
+        read_timeout: None,
         scripts: NotifyScripts::default(),
     }
 }
@@ -108,6 +110,7 @@ pub fn scenario_b() -> StatusSnapshot {
         "startup",
     ));
     vi1.transitions = 1;
+    vi1.read_timeout = Some(at(1_795_595_463_154_580));
     vi1.stats.advert_rcvd = 10;
 
     let mut vi6 = base("VI_6", 61);
@@ -128,6 +131,7 @@ pub fn scenario_b() -> StatusSnapshot {
         "higher priority advert",
     ));
     vi6.transitions = 3;
+    vi6.read_timeout = Some(at(1_795_595_461_857_776));
     vi6.stats.advert_rcvd = 14;
     vi6.stats.advert_sent = 9;
     vi6.stats.became_master = 1;
@@ -197,6 +201,7 @@ pub fn scenario_a() -> StatusSnapshot {
         "master down",
     ));
     vi1.transitions = 2;
+    vi1.read_timeout = Some(at(1_795_595_397_898_851));
     vi1.stats.advert_sent = 4;
     vi1.stats.became_master = 1;
     vi1.scripts.any = Some("/usr/local/bin/notify.sh".into());
@@ -219,6 +224,7 @@ pub fn scenario_a() -> StatusSnapshot {
         "master down",
     ));
     vi2.transitions = 2;
+    vi2.read_timeout = Some(at(1_795_595_398_908_662));
     vi2.stats.advert_sent = 1;
     vi2.stats.became_master = 1;
     vi2.stats.checksum_err = 2;

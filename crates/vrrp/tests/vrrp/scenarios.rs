@@ -558,3 +558,39 @@ fn owner_with_ah_starts_backup() {
         vec![sc(State::Initialize, State::Backup, Reason::Startup)]
     );
 }
+
+#[test]
+fn resumed_master_enters_master_at_once() {
+    let t0 = Instant::now();
+    let mut i = Instance::new(cfg()).unwrap();
+    i.start_resumed_master(t0);
+    assert_eq!(
+        drain(&mut i),
+        vec![
+            sc(State::Initialize, State::Master, Reason::Reload),
+            SendAdvert { priority: 100 },
+            AddAddresses,
+            SendGratuitous { repeat: 5 },
+        ]
+    );
+    assert_eq!(i.timer(Timer::Advert), Some(t0 + Duration::from_secs(1)));
+    // A higher priority peer still makes it yield, without a priority 0 advert.
+    rx(&mut i, ms(t0, 10), v4(9), 200);
+    assert_eq!(
+        drain(&mut i),
+        vec![
+            sc(State::Master, State::Backup, Reason::HigherPriority),
+            RemoveAddresses
+        ]
+    );
+    // Only from Initialize, and a fault wins.
+    i.start_resumed_master(ms(t0, 20));
+    assert!(drain(&mut i).is_empty());
+    let mut f = Instance::new(cfg()).unwrap();
+    f.set_fault(t0, true);
+    f.start_resumed_master(t0);
+    assert_eq!(
+        drain(&mut f),
+        vec![sc(State::Initialize, State::Fault, Reason::Fault)]
+    );
+}

@@ -73,12 +73,9 @@ impl Request {
             "status" => Request::Status,
             "instances" => Request::Instances,
             "metrics" => Request::Metrics,
-            "instance" => Request::Instance(
-                words
-                    .next()
-                    .ok_or(RequestError::MissingName)?
-                    .to_string(),
-            ),
+            "instance" => {
+                Request::Instance(words.next().ok_or(RequestError::MissingName)?.to_string())
+            }
             other => return Err(RequestError::Unknown(other.to_string())),
         };
         if let Some(extra) = words.next() {

@@ -48,6 +48,10 @@ pub struct ServerStats {
     pub aborted: u64,
 }
 
+/// Turns a complete request (`Ok(bytes)`) or an over-long one (`Err(length)`) into the
+/// bytes of the answer.
+pub(super) type Answer<'a> = dyn FnMut(Result<&[u8], usize>) -> Vec<u8> + 'a;
+
 /// What a readable request looks like once it is complete.
 pub(super) trait Framing {
     /// The length of the request in `buf` if it is complete.
@@ -111,7 +115,7 @@ impl<S: Read + Write + AsRawFd> Conn<S> {
         now: Instant,
         limits: &Limits,
         stats: &mut ServerStats,
-        answer: &mut dyn FnMut(Result<&[u8], usize>) -> Vec<u8>,
+        answer: &mut Answer<'_>,
     ) -> Step {
         if now >= self.deadline {
             stats.timed_out += 1;
@@ -217,11 +221,7 @@ impl<S: Read + Write + AsRawFd> Table<S> {
     }
 
     /// Drives every client once.
-    pub(super) fn drive<F: Framing>(
-        &mut self,
-        now: Instant,
-        answer: &mut dyn FnMut(Result<&[u8], usize>) -> Vec<u8>,
-    ) {
+    pub(super) fn drive<F: Framing>(&mut self, now: Instant, answer: &mut Answer<'_>) {
         let limits = self.limits;
         let stats = &mut self.stats;
         self.conns

@@ -88,6 +88,10 @@ fn instance(out: &mut String, i: &InstanceStatus, start: std::time::SystemTime) 
     line!(out, "   Number of track scripts init = 0");
     let last = i.last_transition.as_ref().map(|t| t.at).unwrap_or(start);
     line!(out, "   Last transition = {}", keepalived_stamp(last));
+    match i.read_timeout {
+        Some(t) => line!(out, "   Read timeout = {}", keepalived_stamp(t)),
+        None => line!(out, "   Read timeout = DISABLED"),
+    }
     line!(
         out,
         "   Master down timer = {} usecs",
@@ -104,13 +108,20 @@ fn instance(out: &mut String, i: &InstanceStatus, start: std::time::SystemTime) 
             Family::Inet => "224.0.0.18",
             Family::Inet6 => "ff02::12",
         };
-        line!(out, "   Multicast address {g}");
+        match (i.family, i.ifindex) {
+            (Family::Inet6, Some(ix)) => line!(out, "   Multicast address {g}, ifindex {ix}"),
+            _ => line!(out, "   Multicast address {g}"),
+        }
     }
     let garp = &i.garp;
     line!(out, "   Gratuitous ARP delay = {}", garp.delay);
     line!(out, "   Gratuitous ARP repeat = {}", garp.repeat);
     line!(out, "   Gratuitous ARP refresh = {}", garp.refresh);
-    line!(out, "   Gratuitous ARP refresh repeat = {}", garp.refresh_repeat);
+    line!(
+        out,
+        "   Gratuitous ARP refresh repeat = {}",
+        garp.refresh_repeat
+    );
     line!(
         out,
         "   Gratuitous ARP lower priority delay = {}",

@@ -91,7 +91,10 @@ fn data(w: &mut Writer, i: &InstanceStatus, start: f64) {
     w.raw_field("vipset", bool_str(i.vips_set));
     w.raw_field("promote_secondaries", "false");
     w.raw_field("adver_int", &fmt_g(i.advert_int.as_secs_f64()));
-    w.raw_field("master_adver_int", &fmt_g(i.master_advert_int.as_secs_f64()));
+    w.raw_field(
+        "master_adver_int",
+        &fmt_g(i.master_advert_int.as_secs_f64()),
+    );
     w.raw_field("accept", if i.accept { "1" } else { "0" });
     w.raw_field("nopreempt", bool_str(!i.preempt));
     w.raw_field("preempt_delay", &i.preempt_delay.as_secs().to_string());
@@ -114,7 +117,11 @@ fn data(w: &mut Writer, i: &InstanceStatus, start: f64) {
             w.string_field(name, cmd);
         }
     }
-    let vips: Vec<String> = i.vips.iter().map(|v| v.keepalived_line(i.vips_set)).collect();
+    let vips: Vec<String> = i
+        .vips
+        .iter()
+        .map(|v| v.keepalived_line(i.vips_set))
+        .collect();
     w.array("vips", &vips);
     let evips: Vec<String> = i
         .excluded

@@ -17,7 +17,11 @@ pub fn render_metrics(snap: &StatusSnapshot) -> String {
         "gauge",
         "Seconds since vigil keepalived started.",
     );
-    m.sample("vigil_keepalived_uptime_seconds", &[], g.uptime.as_secs_f64());
+    m.sample(
+        "vigil_keepalived_uptime_seconds",
+        &[],
+        g.uptime.as_secs_f64(),
+    );
     m.family(
         "vigil_keepalived_reloads_total",
         "counter",
@@ -130,6 +134,12 @@ pub fn render_metrics(snap: &StatusSnapshot) -> String {
             ("auth_type_mismatch", s.authtype_mismatch),
             ("auth_failure", s.auth_failure),
             ("checksum", s.checksum_err),
+            ("hmac_missing", s.hmac_missing),
+            ("hmac_malformed", s.hmac_malformed),
+            ("hmac_stale", s.hmac_stale),
+            ("hmac_unknown_key", s.hmac_unknown_key),
+            ("hmac_bad_icv", s.hmac_bad_icv),
+            ("hmac_replay", s.hmac_replay),
         ] {
             let mut l = labels(i);
             l.push(("reason", reason.to_string()));

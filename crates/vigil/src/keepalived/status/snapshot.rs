@@ -354,6 +354,9 @@ pub struct InstanceStatus {
     pub vrid: u8,
     /// Interface the adverts use.
     pub interface: String,
+    /// Its interface index, when known.
+    #[serde(default)]
+    pub ifindex: Option<u32>,
     /// Address family.
     pub family: Family,
     /// VRRP version (2 or 3).
@@ -416,7 +419,7 @@ pub struct InstanceStatus {
     /// State changes since start.
     pub transitions: u64,
     /// Counters.
-    #[serde(with = "StatsDef")]
+    #[serde(with = "stats_serde")]
     pub stats: Stats,
     /// Trackers.
     #[serde(default)]
@@ -427,6 +430,10 @@ pub struct InstanceStatus {
     /// `smtp_alert` of the instance.
     #[serde(default)]
     pub smtp_alert: bool,
+    /// When the instance's next timer fires (keepalived's "Read timeout"); None: no timer
+    /// (FAULT, STOP).
+    #[serde(default, with = "opt_unix_time")]
+    pub read_timeout: Option<SystemTime>,
     /// Master_Down_Interval as the core computes it now.
     #[serde(with = "secs")]
     pub master_down_timer: Duration,
@@ -461,28 +468,80 @@ pub struct NotifyScripts {
     pub master_rx_lower_pri: Option<String>,
 }
 
-/// serde's view of [`vigil_vrrp::Stats`] (a remote derive: the vrrp crate has no serde).
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Stats")]
-struct StatsDef {
-    advert_rcvd: u64,
-    advert_sent: u64,
-    became_master: u64,
-    release_master: u64,
-    packet_len_err: u64,
-    ip_header_err: u64,
-    advert_interval_err: u64,
-    ip_ttl_err: u64,
-    invalid_type_rcvd: u64,
-    version_err: u64,
-    vrid_err: u64,
-    addr_list_err: u64,
-    invalid_authtype: u64,
-    authtype_mismatch: u64,
-    auth_failure: u64,
-    checksum_err: u64,
-    pri_zero_rcvd: u64,
-    pri_zero_sent: u64,
+/// Declares every counter of [`vigil_vrrp::Stats`] once, by field name.
+macro_rules! counters {
+    ($($f:ident),* $(,)?) => {
+        /// Every counter of `s`, named as its field (the status API's names).
+        pub fn stats_counters(s: &Stats) -> Vec<(&'static str, u64)> {
+            vec![$((stringify!($f), s.$f)),*]
+        }
+
+        /// The counter called `name`.
+        fn stats_counter_mut<'a>(s: &'a mut Stats, name: &str) -> Option<&'a mut u64> {
+            match name {
+                $(stringify!($f) => Some(&mut s.$f),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+counters!(
+    advert_rcvd,
+    advert_sent,
+    became_master,
+    release_master,
+    packet_len_err,
+    ip_header_err,
+    advert_interval_err,
+    ip_ttl_err,
+    invalid_type_rcvd,
+    version_err,
+    vrid_err,
+    addr_list_err,
+    invalid_authtype,
+    authtype_mismatch,
+    auth_failure,
+    checksum_err,
+    hmac_missing,
+    hmac_malformed,
+    hmac_stale,
+    hmac_unknown_key,
+    hmac_bad_icv,
+    hmac_replay,
+    pri_zero_rcvd,
+    pri_zero_sent,
+);
+
+/// [`vigil_vrrp::Stats`] (which has no serde) as a JSON object of counters. Unknown names
+/// are ignored and missing ones are 0, so a client and a daemon of different versions
+/// still understand each other.
+mod stats_serde {
+    use std::collections::BTreeMap;
+
+    use serde::ser::SerializeMap;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use vigil_vrrp::Stats;
+
+    pub fn serialize<S: Serializer>(st: &Stats, s: S) -> Result<S::Ok, S::Error> {
+        let counters = super::stats_counters(st);
+        let mut m = s.serialize_map(Some(counters.len()))?;
+        for (k, v) in counters {
+            m.serialize_entry(k, &v)?;
+        }
+        m.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Stats, D::Error> {
+        let map = BTreeMap::<String, u64>::deserialize(d)?;
+        let mut st = Stats::default();
+        for (k, v) in map {
+            if let Some(c) = super::stats_counter_mut(&mut st, &k) {
+                *c = v;
+            }
+        }
+        Ok(st)
+    }
 }
 
 /// A sync group.
@@ -529,6 +588,26 @@ mod unix_time {
         }
         let micros = (secs * 1e6).round() as u64;
         Ok(SystemTime::UNIX_EPOCH + Duration::from_micros(micros))
+    }
+}
+
+/// `Option<SystemTime>` as Unix seconds or null.
+mod opt_unix_time {
+    use std::time::SystemTime;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => super::unix_time::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SystemTime>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(with = "super::unix_time")] SystemTime);
+        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
     }
 }
 

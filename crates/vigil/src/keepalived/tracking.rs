@@ -1,0 +1,345 @@
+//! Tracking in the daemon: keepalived's `vrrp_script`/`track_script`, `track_file`,
+//! `track_process` and `track_interface`, turned into each instance's effective priority
+//! or FAULT by the `vigil-track` crate. This module builds the trackers from the typed
+//! configuration, drives them from the event loop (fds and a deadline), and answers
+//! "what does tracking say about instance X" with keepalived's arithmetic.
+
+use std::collections::HashMap;
+use std::os::fd::BorrowedFd;
+use std::time::{Duration, Instant};
+
+use tracing::{debug, info, warn};
+use vigil_kaconf::config::{TrackInterface, TrackRef};
+use vigil_kaconf::Config;
+use vigil_track::{
+    effective_priority, ChildWaker, Credentials, Effect, FileSpec, FileWatcher, InitFile, Input, InterfaceTable,
+    InterfaceUse, ParamMatch, ProcessMonitor, ProcessSpec, ScriptCommand, ScriptSpec, ScriptTracker,
+};
+
+/// How often `/proc` is scanned when the process connector is not available.
+const PROC_SCAN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// One tracker an instance uses, with the weight and direction in force for it.
+#[derive(Debug, Clone, PartialEq)]
+enum Use {
+    Script { index: usize, weight: i32, reverse: bool },
+    File { index: usize, weight: i32, reverse: bool },
+    Process { index: usize, weight: i32, reverse: bool },
+    Interface(InterfaceUse),
+}
+
+struct Script {
+    spec: ScriptSpec,
+    tracker: ScriptTracker,
+    creds: Option<Credentials>,
+}
+
+/// Every tracker of a configuration, and which instance uses which.
+pub struct Tracking {
+    waker: Option<ChildWaker>,
+    runner: vigil_track::ScriptRunner,
+    scripts: Vec<Script>,
+    files: Option<FileWatcher>,
+    procs: Option<ProcessMonitor>,
+    ifaces: InterfaceTable,
+    uses: HashMap<String, Vec<Use>>,
+}
+
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(s.max(0.0))
+}
+
+impl Tracking {
+    /// Builds the trackers that the instances of `cfg` use. Problems (unknown users, a
+    /// watch that cannot be set up) are logged; the tracker concerned is left out.
+    pub fn build(cfg: &Config, now: Instant) -> Tracking {
+        let mut t = Tracking {
+            waker: None,
+            runner: vigil_track::ScriptRunner::new(),
+            scripts: Vec::new(),
+            files: None,
+            procs: None,
+            ifaces: InterfaceTable::new(),
+            uses: HashMap::new(),
+        };
+        let script_index: HashMap<&str, usize> = cfg
+            .vrrp_scripts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.as_str(), i))
+            .collect();
+        let file_index: HashMap<&str, usize> =
+            cfg.track_files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+        let proc_index: HashMap<&str, usize> =
+            cfg.track_processes.iter().enumerate().map(|(i, p)| (p.name.as_str(), i)).collect();
+
+        for s in &cfg.vrrp_scripts {
+            let mut spec = ScriptSpec::new(&s.name, s.script.argv.clone());
+            spec.interval = secs(s.interval);
+            spec.timeout = s.timeout.map(secs);
+            spec.weight = s.weight;
+            spec.weight_reverse = s.reverse;
+            spec.rise = s.rise.max(1);
+            spec.fall = s.fall.max(1);
+            spec.init_fail = s.init_fail;
+            spec.user = s.user.clone().or_else(|| cfg.global.script_user.clone());
+            let creds = match &spec.user {
+                Some((u, g)) => match Credentials::resolve(u, g.as_deref()) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        warn!("vrrp_script {}: {e}; running it as the daemon's user", s.name);
+                        None
+                    }
+                },
+                None => None,
+            };
+            let tracker = ScriptTracker::new(&spec, now);
+            t.scripts.push(Script { spec, tracker, creds });
+        }
+
+        let file_specs: Vec<FileSpec> = cfg
+            .track_files
+            .iter()
+            .map(|f| {
+                let mut spec = FileSpec::new(&f.name, &f.path);
+                spec.weight = f.weight;
+                spec.weight_reverse = f.reverse;
+                spec.init_file = f.init_file.as_ref().map(|i| InitFile { value: i.value, overwrite: i.overwrite });
+                spec
+            })
+            .collect();
+        if !file_specs.is_empty() {
+            match FileWatcher::new(&file_specs) {
+                Ok(w) => t.files = Some(w),
+                Err(e) => warn!("track_file: {e}"),
+            }
+        }
+
+        let proc_specs: Vec<ProcessSpec> = cfg
+            .track_processes
+            .iter()
+            .map(|p| {
+                let mut words = p.process.iter();
+                let mut spec = ProcessSpec::new(&p.name, words.next().cloned().unwrap_or_default());
+                let params: Vec<String> = words.cloned().collect();
+                if !params.is_empty() {
+                    spec.params = Some(params);
+                }
+                spec.param_match = p.param_match.map(|m| match m {
+                    vigil_kaconf::config::ParamMatch::Exact => ParamMatch::Exact,
+                    vigil_kaconf::config::ParamMatch::Initial => ParamMatch::Initial,
+                    vigil_kaconf::config::ParamMatch::Partial => ParamMatch::Partial,
+                });
+                spec.weight = p.weight;
+                spec.weight_reverse = p.reverse;
+                spec.quorum = p.quorum.max(1);
+                spec.quorum_max = p.quorum_max.unwrap_or(u32::MAX);
+                spec.fork_delay = p.fork_delay.map(secs).unwrap_or_default();
+                spec.terminate_delay = p.terminate_delay.map(secs).unwrap_or_default();
+                spec.full_command = p.full_command;
+                spec
+            })
+            .collect();
+        if !proc_specs.is_empty() {
+            match ProcessMonitor::new(&proc_specs, now, PROC_SCAN_INTERVAL) {
+                Ok(m) => {
+                    if let Some(why) = m.fallback_reason() {
+                        info!("track_process: process connector unavailable ({why}); scanning /proc");
+                    }
+                    t.procs = Some(m);
+                }
+                Err(e) => warn!("track_process: {e}"),
+            }
+        }
+
+        let resolve = |r: &TrackRef, index: &HashMap<&str, usize>| index.get(r.name.as_str()).copied();
+        for inst in &cfg.vrrp_instances {
+            let mut uses = Vec::new();
+            for r in &inst.track_script {
+                if let Some(i) = resolve(r, &script_index) {
+                    let s = &t.scripts[i].spec;
+                    uses.push(Use::Script {
+                        index: i,
+                        weight: r.weight.unwrap_or(s.weight),
+                        reverse: r.reverse.unwrap_or(s.weight_reverse),
+                    });
+                }
+            }
+            for r in &inst.track_file {
+                if let Some(i) = resolve(r, &file_index) {
+                    let f = &file_specs[i];
+                    uses.push(Use::File {
+                        index: i,
+                        weight: r.weight.unwrap_or(f.weight),
+                        reverse: r.reverse.unwrap_or(f.weight_reverse),
+                    });
+                }
+            }
+            for r in &inst.track_process {
+                if let Some(i) = resolve(r, &proc_index) {
+                    let p = &proc_specs[i];
+                    uses.push(Use::Process {
+                        index: i,
+                        weight: r.weight.unwrap_or(p.weight),
+                        reverse: r.reverse.unwrap_or(p.weight_reverse),
+                    });
+                }
+            }
+            for TrackInterface { name, weight, reverse, .. } in &inst.track_interface {
+                uses.push(Use::Interface(InterfaceUse {
+                    ifname: name.clone(),
+                    weight: weight.unwrap_or(0),
+                    reverse: *reverse,
+                }));
+            }
+            if !uses.is_empty() {
+                t.uses.insert(inst.name.clone(), uses);
+            }
+        }
+        // Only scripts some instance uses are run, as keepalived does.
+        let used: Vec<bool> = (0..t.scripts.len())
+            .map(|i| t.uses.values().flatten().any(|u| matches!(u, Use::Script { index, .. } if *index == i)))
+            .collect();
+        for (s, used) in t.scripts.iter_mut().zip(used) {
+            if !used {
+                debug!("vrrp_script {} is not used by any instance", s.spec.name);
+                s.tracker = ScriptTracker::new(&ScriptSpec { interval: Duration::MAX / 4, ..s.spec.clone() }, now);
+            }
+        }
+        if !t.scripts.is_empty() {
+            match ChildWaker::new() {
+                Ok(w) => t.waker = Some(w),
+                Err(e) => warn!("vrrp_script: cannot watch SIGCHLD ({e}); scripts are reaped on timers only"),
+            }
+        }
+        t
+    }
+
+    /// The interfaces that `track_interface` watches (the daemon seeds their state).
+    pub fn interfaces(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .uses
+            .values()
+            .flatten()
+            .filter_map(|u| match u {
+                Use::Interface(i) => Some(i.ifname.clone()),
+                _ => None,
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Descriptors the event loop must watch for tracking.
+    pub fn fds(&self) -> Vec<BorrowedFd<'_>> {
+        use std::os::fd::AsFd;
+        let mut v = Vec::new();
+        if let Some(w) = &self.waker {
+            v.push(w.as_fd());
+        }
+        if let Some(f) = &self.files {
+            v.push(f.as_fd());
+        }
+        if let Some(fd) = self.procs.as_ref().and_then(|p| p.fd()) {
+            v.push(fd);
+        }
+        v
+    }
+
+    /// The next time tracking needs the loop, if any.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let scripts = self.scripts.iter().filter_map(|s| s.tracker.poll_timeout());
+        scripts
+            .chain(self.runner.next_deadline())
+            .chain(self.procs.as_ref().and_then(|p| p.poll_timeout()))
+            .min()
+    }
+
+    /// Runs whatever is due or readable; true when some tracker changed its verdict.
+    pub fn service(&mut self, now: Instant) -> bool {
+        let mut changed = false;
+        if let Some(w) = &self.waker {
+            w.drain();
+        }
+        for exit in self.runner.poll(now) {
+            if let Some(s) = self.scripts.get_mut(exit.id) {
+                if let Some(status) = s.tracker.on_exit(now, &exit) {
+                    info!("vrrp_script {}: {status:?}", s.spec.name);
+                    changed = true;
+                }
+            }
+        }
+        for (id, s) in self.scripts.iter_mut().enumerate() {
+            if s.tracker.poll_timeout().is_some_and(|t| t <= now) {
+                s.tracker.handle_timeout(now);
+            }
+            while let Some(cmd) = s.tracker.poll_command() {
+                match cmd {
+                    ScriptCommand::Run { deadline } => {
+                        self.runner.spawn(now, id, &s.spec.argv, s.creds, Some(deadline));
+                    }
+                    ScriptCommand::Kill => {
+                        self.runner.kill(now, id);
+                    }
+                }
+            }
+        }
+        if let Some(f) = &mut self.files {
+            match f.process_events() {
+                Ok(c) => changed |= !c.is_empty(),
+                Err(e) => warn!("track_file: {e}"),
+            }
+        }
+        if let Some(p) = &mut self.procs {
+            if let Err(e) = p.handle_readable(now) {
+                debug!("track_process: {e}");
+            }
+            if p.poll_timeout().is_some_and(|t| t <= now) {
+                p.handle_timeout(now);
+            }
+            while let Some(c) = p.poll_change() {
+                info!("track_process #{}: {} ({} running)", c.index, if c.up { "up" } else { "down" }, c.count);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// A tracked interface went up or down; true when that changes a verdict.
+    pub fn set_link(&mut self, ifname: &str, up: bool) -> bool {
+        self.uses.values().flatten().any(|u| matches!(u, Use::Interface(i) if i.ifname == ifname))
+            && self.ifaces.set_link(ifname, up)
+    }
+
+    /// What tracking says about instance `name` with configured priority `base`;
+    /// `None` when the instance tracks nothing.
+    pub fn effect(&self, name: &str, base: u8) -> Option<Effect> {
+        let uses = self.uses.get(name)?;
+        let inputs: Vec<Input> = uses
+            .iter()
+            .map(|u| match u {
+                Use::Script { index, weight, reverse } => Input::Signal {
+                    state: self.scripts[*index].tracker.status().signal(),
+                    weight: *weight,
+                    reverse: *reverse,
+                },
+                Use::File { index, weight, reverse } => Input::File {
+                    value: self.files.as_ref().map(|f| f.value(*index)).unwrap_or(0),
+                    weight: *weight,
+                    reverse: *reverse,
+                },
+                Use::Process { index, weight, reverse } => Input::Signal {
+                    state: match &self.procs {
+                        Some(p) if p.core().is_up(*index) => vigil_track::Signal::Up,
+                        _ => vigil_track::Signal::Down,
+                    },
+                    weight: *weight,
+                    reverse: *reverse,
+                },
+                Use::Interface(i) => self.ifaces.input(i),
+            })
+            .collect();
+        Some(effective_priority(base, inputs))
+    }
+}

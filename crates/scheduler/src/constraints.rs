@@ -157,16 +157,18 @@ fn unpack_ticket(
     if granted && !standby {
         return;
     }
-    let mut targets = Vec::new();
+    // (resource, role the ticket governs): a set's own role wins.
+    let mut targets: Vec<(usize, Option<Role>)> = Vec::new();
     if let Some(r) = &t.rsc {
-        targets = resolve(ws, r, config);
+        let role = t.rsc_role.map(Role::from);
+        targets.extend(resolve(ws, r, config).into_iter().map(|x| (x, role)));
     }
     for set in &t.sets {
-        targets.extend(set_members(ws, set, config));
+        let role = set.role.or(t.rsc_role).map(Role::from);
+        targets.extend(set_members(ws, set, config).into_iter().map(|x| (x, role)));
     }
-    let role = t.rsc_role.map(Role::from);
     let policy = t.loss_policy.unwrap_or(LossPolicy::Stop);
-    for r in targets {
+    for (r, role) in targets {
         let prims = ws.primitives(r);
         let active: Vec<usize> = prims
             .iter()

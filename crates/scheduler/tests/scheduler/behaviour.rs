@@ -217,3 +217,38 @@ fn execution_date_of_the_cib_is_now_unless_given() {
     let s = schedule_xml(&x, &opts).expect("schedules");
     assert_eq!(s.summary, vec!["Start      r1      ( node1 )".to_string()]);
 }
+
+#[test]
+fn promotable_clone_promotes_the_instance_with_the_highest_promotion_score() {
+    // Both instances run unpromoted; node2's master score is higher, so its instance
+    // is promoted (crm_simulate promotes the same one; it also restarts both because
+    // this hand-written history carries no operation digests).
+    let history = |n: &str, score: u32| {
+        format!(
+            r#"<transient_attributes id="{n}"><instance_attributes id="{n}-a"><nvpair id="{n}-m" name="master-st" value="{score}"/></instance_attributes></transient_attributes>
+<lrm id="{n}"><lrm_resources><lrm_resource id="st" class="ocf" provider="pacemaker" type="Stateful">
+<lrm_rsc_op id="st_last_0" operation="start" call-id="2" rc-code="0" op-status="0" interval="0" transition-key="1:1:0:abc"/>
+</lrm_resource></lrm_resources></lrm>"#
+        )
+    };
+    let x = cib(
+        r#"<clone id="ms"><meta_attributes id="ms-m"><nvpair id="ms-p" name="promotable" value="true"/></meta_attributes><primitive id="st" class="ocf" provider="pacemaker" type="Stateful"/></clone>"#,
+        "",
+        &history("n1", 5),
+    )
+    .replace(
+        r#"expected="member"/>"#,
+        &format!(r#"expected="member">{}</node_state>"#, history("n2", 10)),
+    );
+    let s = schedule_xml(&x, &Options::default()).expect("schedules");
+    assert_eq!(
+        s.summary,
+        vec!["Promote    st:1    ( Unpromoted -> Promoted node2 )".to_string()]
+    );
+    let done: Vec<String> = s
+        .executed
+        .iter()
+        .map(|&a| s.actions[a].key.clone())
+        .collect();
+    assert_eq!(done, vec!["ms_promote_0", "st:1_promote_0", "ms_promoted_0"]);
+}

@@ -5,6 +5,12 @@ use std::time::Duration;
 
 use super::common::*;
 
+/// Words of keepalived's log messages about adverts it rejects (vrrp_in_chk and friends).
+const KEEPALIVED_COMPLAINTS: &[&str] = &[
+    "invalid", "mismatch", "wrong", "bogus", "bad ", "ttl", "passwd", "sequence", "error",
+    "checksum",
+];
+
 /// A protocol variant both daemons run.
 #[derive(Debug, Clone, Copy)]
 enum Case {
@@ -90,6 +96,13 @@ fn interop(case: Case, master: Impl) {
     );
     assert_eq!(db.transitions(), 1, "{backup:?} on h2: init -> backup");
     settle_client(&t, vip, &t.mac("h1"));
+    // keepalived logs what it rejects in vigil's adverts (bad TTL, password, AH sequence,
+    // address list, interval, checksum): none of that.
+    let ka = if master == Impl::Keepalived { &dm } else { &db };
+    let ka_log = ka.log().to_lowercase();
+    for bad in KEEPALIVED_COMPLAINTS {
+        assert!(!ka_log.contains(bad), "keepalived complained ({bad:?})");
+    }
     // On the wire: only the master advertises, in the variant's format.
     let adverts = cap.stop();
     assert!(adverts.len() >= 4, "too few adverts: {adverts:#?}");

@@ -3,7 +3,8 @@
 # 10/100/1000/10000 resources x 3/16/64 nodes, median of 5 runs, peak RSS from
 # /usr/bin/time -v, ratio, and whether the Transition Summary sections agree.
 # crm_simulate is skipped above SKIP_CRM_ABOVE resources (default 1000): it takes
-# minutes there. Usage: bench/scheduler/run.sh [path-to-vigil]
+# minutes there. SIZES="10 100" limits the resource counts.
+# Usage: bench/scheduler/run.sh [path-to-vigil]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 vigil=${1:-$here/../../target/release/vigil}
@@ -19,7 +20,7 @@ measure() { # cmd... -> prints "seconds maxrss_kb" of one run
 }
 summary() { sed -n '/^Transition Summary:/,/^$/p' "$1" | tr -s ' \t' ' '; }
 printf "%-7s %-5s %10s %10s %10s %10s %7s %s\n" rscs nodes vigil_s vigil_kb crm_s crm_kb ratio summary
-for n in 10 100 1000 10000; do
+for n in ${SIZES:-10 100 1000 10000}; do
   for m in 3 16 64; do
     python3 "$here/gen_cib.py" "$n" "$m" >"$work/cib.xml"
     vt=""; vr=""

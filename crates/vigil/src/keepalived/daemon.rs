@@ -22,9 +22,12 @@ use vigil_vrrp::{
     Stats,
 };
 
+use super::groups::{self, Group};
 use super::notify::{Notifier, NotifyState};
 use super::signals::{Request, Signals};
 use super::spec::{AddrSpec, InstanceSpec, RouteSpec};
+use super::tracking::{self, Tracking};
+use super::Plan;
 
 /// Packets read from one socket per wake-up of the event loop.
 const MAX_PACKETS_PER_WAKEUP: usize = 4096;
@@ -38,8 +41,8 @@ pub struct DaemonOptions {
     pub ignore_sigint: bool,
 }
 
-/// What a reload asks of the daemon.
-pub type Reloader = Box<dyn FnMut() -> Option<(Vec<InstanceSpec>, Option<std::path::PathBuf>)>>;
+/// Loads the configuration again for a reload; `None` when it has errors.
+pub type Reloader = Box<dyn FnMut() -> Option<Plan>>;
 
 /// Key of a shared socket: interface, family, multicast group (None: unicast), AH.
 type SockKey = (String, Family, Option<IpAddr>, bool);
@@ -68,6 +71,11 @@ struct Inst {
     routes: Vec<vigil_net::VirtualRoute>,
     /// Earliest deadline of this slot in the heap.
     queued: Option<Instant>,
+    /// The instance's own interface is down (and `dont_track_primary` is not set).
+    link_down: bool,
+    /// Waiting for tracking's first verdict before starting (keepalived holds an
+    /// instance in INIT while a weight-0 script has not reported).
+    pending_start: bool,
 }
 
 /// The daemon.
@@ -83,6 +91,12 @@ pub struct Daemon {
     buf: Vec<u8>,
     opts: DaemonOptions,
     reload: Reloader,
+    tracking: Tracking,
+    /// What the tracking was built from, to keep it over a reload that does not change it.
+    tracking_key: String,
+    groups: Vec<Group>,
+    /// The configuration running now.
+    plan: Plan,
 }
 
 /// Which descriptor of the poll set is which.
@@ -92,17 +106,16 @@ enum Source {
     Links,
     Vrrp(usize),
     Ah(usize),
+    Tracking,
 }
 
 impl Daemon {
-    /// Opens the kernel interfaces and starts every instance of `specs`.
-    pub fn start(
-        specs: Vec<InstanceSpec>,
-        fifo: Option<std::path::PathBuf>,
-        opts: DaemonOptions,
-        reload: Reloader,
-    ) -> anyhow::Result<Daemon> {
+    /// Opens the kernel interfaces and starts every instance of `plan`.
+    pub fn start(mut plan: Plan, opts: DaemonOptions, reload: Reloader) -> anyhow::Result<Daemon> {
+        let specs = std::mem::take(&mut plan.specs);
         let signals = Signals::install(opts.ignore_sigint).context("installing signal handlers")?;
+        let now = Instant::now();
+        let fifo = plan.fifo();
         let mut d = Daemon {
             nl: Netlink::new().context("opening rtnetlink")?,
             links: LinkMonitor::new().context("opening the link monitor")?,
@@ -115,24 +128,33 @@ impl Daemon {
             buf: vec![0u8; 65536],
             opts,
             reload,
+            tracking: Tracking::build(&plan.config, now),
+            tracking_key: tracking::fingerprint(&plan.config),
+            groups: Vec::new(),
+            plan,
         };
-        let now = Instant::now();
-        for spec in specs {
-            let name = spec.name.clone();
-            if let Err(e) = d.add_instance(now, spec, false) {
-                error!("({name}) cannot start: {e:#}");
+        d.seed_tracked_links();
+        for spec in &specs {
+            if let Err(e) = d.add_instance(now, spec.clone(), false) {
+                error!("({}) cannot start: {e:#}", spec.name);
             }
         }
+        d.plan.specs = specs;
+        d.rebuild_groups(now);
+        d.apply_tracking(now);
         Ok(d)
     }
 
     /// Runs until a stop signal; then releases everything.
     pub fn run(&mut self) -> anyhow::Result<()> {
         loop {
-            let timeout = self
-                .heap
-                .peek()
-                .map(|Reverse((t, _))| t.saturating_duration_since(Instant::now()));
+            let next = self.heap.peek().map(|Reverse((t, _))| *t);
+            let track_at = self.tracking.poll_timeout();
+            let timeout = next
+                .into_iter()
+                .chain(track_at)
+                .min()
+                .map(|t| t.saturating_duration_since(Instant::now()));
             let mut ready: Vec<Source> = Vec::new();
             {
                 let mut sources = vec![Source::Signals, Source::Links];
@@ -149,6 +171,10 @@ impl Daemon {
                         sources.push(Source::Ah(i));
                     }
                 }
+                for fd in self.tracking.fds() {
+                    fds.push(PollFd::new(fd, PollFlags::POLLIN));
+                    sources.push(Source::Tracking);
+                }
                 let ts = timeout.map(nix::sys::time::TimeSpec::from_duration);
                 match nix::poll::ppoll(&mut fds, ts, None) {
                     Ok(_) => {}
@@ -162,6 +188,7 @@ impl Daemon {
                 }
             }
             let now = Instant::now();
+            let mut track_due = track_at.is_some_and(|t| t <= now);
             for src in ready {
                 match src {
                     Source::Signals => {
@@ -174,7 +201,11 @@ impl Daemon {
                     Source::Links => self.on_links(now),
                     Source::Vrrp(i) => self.on_socket(now, i, false),
                     Source::Ah(i) => self.on_socket(now, i, true),
+                    Source::Tracking => track_due = true,
                 }
+            }
+            if track_due && self.tracking.service(now) {
+                self.apply_tracking(now);
             }
             self.run_timers(Instant::now());
         }
@@ -205,23 +236,94 @@ impl Daemon {
                 return;
             }
         };
+        let mut tracked = false;
         for ev in events {
+            tracked |= self.tracking.set_link(&ev.name, ev.up);
             for slot in 0..self.slots.len() {
-                let hit = matches!(&self.slots[slot], Some(i) if i.ifindex == ev.ifindex);
-                if hit {
-                    if let Some(inst) = self.slots[slot].as_mut() {
-                        info!(
-                            "({}) interface {} is {}",
-                            inst.spec.name,
-                            ev.name,
-                            if ev.up { "up" } else { "down" }
-                        );
-                        inst.core.set_fault(now, !ev.up);
-                    }
-                    self.drain(now, slot);
+                let Some(inst) = self.slots[slot].as_mut() else {
+                    continue;
+                };
+                if inst.ifindex != ev.ifindex || !inst.spec.track_primary {
+                    continue;
                 }
+                info!(
+                    "({}) interface {} is {}",
+                    inst.spec.name,
+                    ev.name,
+                    if ev.up { "up" } else { "down" }
+                );
+                inst.link_down = !ev.up;
+                self.refresh(now, slot);
             }
         }
+        if tracked {
+            self.apply_tracking(now);
+        }
+    }
+
+    /// Tells every tracked interface's current state to the tracking.
+    fn seed_tracked_links(&mut self) {
+        for name in self.tracking.interfaces() {
+            match self.nl.link_by_name(&name) {
+                Ok(l) => {
+                    self.tracking.set_link(&name, l.up);
+                }
+                Err(e) => warn!("track_interface {name}: {e}"),
+            }
+        }
+    }
+
+    /// Applies tracking's verdicts to every instance.
+    fn apply_tracking(&mut self, now: Instant) {
+        for slot in 0..self.slots.len() {
+            self.refresh(now, slot);
+        }
+        let faults: Vec<bool> = self
+            .groups
+            .iter()
+            .map(|g| {
+                self.tracking
+                    .effect(&g.tracking_name(), 0)
+                    .is_some_and(|e| e.fault)
+            })
+            .collect();
+        for (g, fault) in faults.into_iter().enumerate() {
+            let cmds = self.groups[g].core.set_tracking_fault(fault);
+            self.run_group_commands(now, g, cmds);
+        }
+    }
+
+    /// Brings instance `slot` in line with its link and tracking: FAULT, priority, and a
+    /// start that waited for tracking.
+    fn refresh(&mut self, now: Instant, slot: usize) {
+        let Some(inst) = self.slots[slot].as_mut() else {
+            return;
+        };
+        let effect = self
+            .tracking
+            .effect(&inst.spec.name, inst.spec.core.priority);
+        let init = effect.as_ref().is_some_and(|e| e.init && !e.fault);
+        if inst.pending_start {
+            if init {
+                return;
+            }
+            inst.pending_start = false;
+            inst.core.start(now);
+        }
+        let fault = inst.link_down || effect.as_ref().is_some_and(|e| e.fault);
+        inst.core.set_fault(now, fault);
+        if let Some(e) = effect {
+            if e.priority != inst.core.priority() {
+                info!(
+                    "({}) effective priority {} -> {}",
+                    inst.spec.name,
+                    inst.core.priority(),
+                    e.priority
+                );
+                inst.core.set_priority(now, e.priority);
+            }
+        }
+        self.drain(now, slot);
     }
 
     fn on_socket(&mut self, now: Instant, si: usize, ah: bool) {
@@ -301,6 +403,7 @@ impl Daemon {
         let Some(inst) = self.slots[slot].as_mut() else {
             return;
         };
+        let mut changes: Vec<(State, State)> = Vec::new();
         while let Some(action) = inst.core.poll_action() {
             match action {
                 Action::SendAdvert { priority } => {
@@ -376,6 +479,7 @@ impl Daemon {
                 }
                 Action::StateChange { from, to, reason } => {
                     info!("({}) {from:?} -> {to:?} ({reason:?})", inst.spec.name);
+                    changes.push((from, to));
                     let state = match to {
                         State::Master => Some(NotifyState::Master),
                         State::Backup => Some(NotifyState::Backup),
@@ -401,7 +505,60 @@ impl Daemon {
                 self.heap.push(Reverse((d, slot)));
             }
         }
-        let _ = now;
+        let mut events = Vec::new();
+        while let Some(ev) = inst.core.poll_sync_event() {
+            events.push(ev);
+        }
+        if let Some(g) = self.groups.iter().position(|g| g.core.contains(slot)) {
+            let mut cmds = Vec::new();
+            for (from, to) in changes {
+                cmds.extend(self.groups[g].core.on_state_change(slot, from, to));
+            }
+            for ev in events {
+                cmds.extend(self.groups[g].core.on_member_event(slot, ev));
+            }
+            self.run_group_commands(now, g, cmds);
+        }
+    }
+
+    /// Applies a sync group's commands to its members, then tells the world about the
+    /// group's own transitions. Commanded changes produce no further commands
+    /// (`vigil_vrrp::sync_group`), so this does not recurse beyond one round.
+    fn run_group_commands(&mut self, now: Instant, g: usize, cmds: Vec<vigil_vrrp::GroupCommand>) {
+        for c in cmds {
+            if let Some(inst) = self.slots[c.member].as_mut() {
+                inst.core.sync_to(now, c.to);
+            }
+            self.drain(now, c.member);
+        }
+        while let Some(ev) = self.groups[g].core.poll_event() {
+            let group = &self.groups[g];
+            info!("(group {}) {:?} -> {:?}", group.name, ev.from, ev.to);
+            self.notifier
+                .group_state(&group.name, &group.scripts, ev.state_word());
+        }
+    }
+
+    /// Builds the sync groups over the instances running now (slots change on reload).
+    fn rebuild_groups(&mut self, now: Instant) {
+        let slot_of = |name: &str| {
+            self.slots
+                .iter()
+                .position(|s| s.as_ref().is_some_and(|i| i.spec.name == name))
+        };
+        self.groups = groups::build(&self.plan.config, slot_of);
+        for g in 0..self.groups.len() {
+            let members: Vec<usize> = self.groups[g].core.members().collect();
+            for m in members {
+                let state = self.slots[m].as_ref().map(|i| i.core.state());
+                if let Some(state) = state {
+                    let cmds = self.groups[g]
+                        .core
+                        .on_state_change(m, State::Initialize, state);
+                    self.run_group_commands(now, g, cmds);
+                }
+            }
+        }
     }
 
     fn socket_for(&mut self, key: SockKey) -> anyhow::Result<usize> {
@@ -584,6 +741,8 @@ impl Daemon {
             addrs,
             routes,
             queued: None,
+            link_down: false,
+            pending_start: !resume_master,
         };
         if slot == self.slots.len() {
             self.slots.push(Some(inst));
@@ -594,16 +753,17 @@ impl Daemon {
             "({name}) starting on {} (VRID {vrid}, {family:?}, source {primary})",
             link.name
         );
+        let in_group = self.plan.config.sync_group_of(&name).is_some();
         let inst = self.slots[slot].as_mut().expect("slot just filled");
+        if in_group {
+            inst.core.join_sync_group();
+        }
+        inst.link_down = !link.up && inst.spec.track_primary;
         if resume_master {
             inst.core.start_resumed_master(now);
-        } else {
-            inst.core.start(now);
         }
-        if !link.up {
-            inst.core.set_fault(now, true);
-        }
-        self.drain(now, slot);
+        // Starts the core unless tracking holds it in INIT, and applies faults/priority.
+        self.refresh(now, slot);
         Ok(())
     }
 
@@ -672,9 +832,24 @@ impl Daemon {
     /// the running one stays. Instances whose spec did not change are not touched at all.
     fn reload(&mut self, now: Instant) {
         info!("reloading configuration");
-        let Some((specs, _fifo)) = (self.reload)() else {
+        let Some(mut plan) = (self.reload)() else {
             warn!("reload: configuration has errors; keeping the running one");
             return;
+        };
+        let specs = std::mem::take(&mut plan.specs);
+        let key = tracking::fingerprint(&plan.config);
+        if key != self.tracking_key {
+            info!("reload: tracking changed; restarting trackers");
+            self.tracking = Tracking::build(&plan.config, now);
+            self.tracking_key = key;
+            self.seed_tracked_links();
+        }
+        if plan.fifo() != self.plan.fifo() {
+            self.notifier = Notifier::with_fifo(plan.fifo().as_deref());
+        }
+        self.plan = Plan {
+            specs: specs.clone(),
+            ..plan
         };
         let mut kept = 0;
         let mut wanted: Vec<Option<InstanceSpec>> = specs.into_iter().map(Some).collect();
@@ -722,6 +897,8 @@ impl Daemon {
                 }
             }
         }
+        self.rebuild_groups(now);
+        self.apply_tracking(now);
         info!("reload done: {kept} unchanged, {added} started");
     }
 

@@ -6,10 +6,12 @@
 
 pub mod cli;
 mod daemon;
+mod groups;
 mod notify;
 mod process;
 mod signals;
 mod spec;
+mod tracking;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -107,7 +109,6 @@ pub fn run(args: KeepalivedArgs) -> anyhow::Result<i32> {
     for b in &bad {
         error!("{b}");
     }
-    let fifo = fifo_path(&loaded);
     let _pids = process::PidFiles::write(&args)?;
     info!(
         "starting vigil keepalived with {} VRRP instance(s) from {}",
@@ -130,22 +131,40 @@ pub fn run(args: KeepalivedArgs) -> anyhow::Result<i32> {
             }
             return None;
         }
-        Some((specs, fifo_path(&loaded)))
+        Some(Plan {
+            specs,
+            config: loaded.config,
+        })
     });
     let opts = DaemonOptions {
         dont_release_vrrp: args.dont_release_vrrp,
         ignore_sigint: args.ignore_sigint,
     };
-    let mut daemon = Daemon::start(specs, fifo, opts, reloader)?;
+    let plan = Plan {
+        specs,
+        config: loaded.config,
+    };
+    let mut daemon = Daemon::start(plan, opts, reloader)?;
     daemon.run()?;
     info!("stopped");
     Ok(0)
 }
 
-fn fifo_path(loaded: &Loaded) -> Option<PathBuf> {
-    let g = &loaded.config.global;
-    g.vrrp_notify_fifo
-        .as_ref()
-        .or(g.notify_fifo.as_ref())
-        .map(|f| f.path.clone())
+/// What the daemon runs: the instances and the configuration they come from.
+pub struct Plan {
+    /// One spec per runnable `vrrp_instance`.
+    pub specs: Vec<spec::InstanceSpec>,
+    /// The whole typed configuration (tracking, sync groups, global settings).
+    pub config: vigil_kaconf::Config,
+}
+
+impl Plan {
+    /// The notify FIFO (`vrrp_notify_fifo`, else `notify_fifo`).
+    pub fn fifo(&self) -> Option<PathBuf> {
+        let g = &self.config.global;
+        g.vrrp_notify_fifo
+            .as_ref()
+            .or(g.notify_fifo.as_ref())
+            .map(|f| f.path.clone())
+    }
 }

@@ -103,6 +103,36 @@ impl Notifier {
         }
     }
 
+    /// Tells the world a sync group entered `state` (`MASTER`, `BACKUP`, `FAULT`): the
+    /// state's script, then `notify` with `GROUP <name> <STATE> 0`, then the FIFO line.
+    pub fn group_state(&mut self, name: &str, scripts: &Scripts, state: &str) {
+        let specific = match state {
+            "MASTER" => &scripts.master,
+            "BACKUP" => &scripts.backup,
+            "FAULT" => &scripts.fault,
+            "STOP" => &scripts.stop,
+            _ => &None,
+        };
+        if let Some(s) = specific {
+            self.spawn(s, &[]);
+        }
+        let extra = [
+            "GROUP".to_string(),
+            name.to_string(),
+            state.to_string(),
+            "0".to_string(),
+        ];
+        if let Some(s) = &scripts.any {
+            self.spawn(s, &extra);
+        }
+        if let Some(f) = &mut self.fifo {
+            let line = format!("GROUP \"{name}\" {state} 0\n");
+            if let Err(e) = f.write_all(line.as_bytes()) {
+                warn!("notify fifo: {e}");
+            }
+        }
+    }
+
     fn spawn(&mut self, script: &Script, extra: &[String]) {
         let Some((prog, args)) = script.argv.split_first() else {
             return;

@@ -79,6 +79,8 @@ pub struct InstanceSpec {
     pub routes: Vec<RouteSpec>,
     /// Notify scripts.
     pub scripts: Scripts,
+    /// The instance's own interface going down means FAULT (not `dont_track_primary`).
+    pub track_primary: bool,
     /// Where the instance is defined (for logs), not compared.
     pub origin: String,
 }
@@ -289,6 +291,7 @@ pub fn instance_spec(g: &GlobalDefs, i: &VrrpInstance) -> Result<InstanceSpec, S
             stop: i.notify_stop.clone(),
             any: i.notify.clone(),
         },
+        track_primary: !i.dont_track_primary,
         origin,
     })
 }

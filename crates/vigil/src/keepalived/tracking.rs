@@ -12,8 +12,9 @@ use tracing::{debug, info, warn};
 use vigil_kaconf::config::{TrackInterface, TrackRef};
 use vigil_kaconf::Config;
 use vigil_track::{
-    effective_priority, ChildWaker, Credentials, Effect, FileSpec, FileWatcher, InitFile, Input, InterfaceTable,
-    InterfaceUse, ParamMatch, ProcessMonitor, ProcessSpec, ScriptCommand, ScriptSpec, ScriptTracker,
+    effective_priority, ChildWaker, Credentials, Effect, FileSpec, FileWatcher, InitFile, Input,
+    InterfaceTable, InterfaceUse, ParamMatch, ProcessMonitor, ProcessSpec, ScriptCommand,
+    ScriptSpec, ScriptTracker,
 };
 
 /// How often `/proc` is scanned when the process connector is not available.
@@ -22,9 +23,21 @@ const PROC_SCAN_INTERVAL: Duration = Duration::from_secs(1);
 /// One tracker an instance uses, with the weight and direction in force for it.
 #[derive(Debug, Clone, PartialEq)]
 enum Use {
-    Script { index: usize, weight: i32, reverse: bool },
-    File { index: usize, weight: i32, reverse: bool },
-    Process { index: usize, weight: i32, reverse: bool },
+    Script {
+        index: usize,
+        weight: i32,
+        reverse: bool,
+    },
+    File {
+        index: usize,
+        weight: i32,
+        reverse: bool,
+    },
+    Process {
+        index: usize,
+        weight: i32,
+        reverse: bool,
+    },
     Interface(InterfaceUse),
 }
 
@@ -68,10 +81,18 @@ impl Tracking {
             .enumerate()
             .map(|(i, s)| (s.name.as_str(), i))
             .collect();
-        let file_index: HashMap<&str, usize> =
-            cfg.track_files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
-        let proc_index: HashMap<&str, usize> =
-            cfg.track_processes.iter().enumerate().map(|(i, p)| (p.name.as_str(), i)).collect();
+        let file_index: HashMap<&str, usize> = cfg
+            .track_files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.as_str(), i))
+            .collect();
+        let proc_index: HashMap<&str, usize> = cfg
+            .track_processes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), i))
+            .collect();
 
         for s in &cfg.vrrp_scripts {
             let mut spec = ScriptSpec::new(&s.name, s.script.argv.clone());
@@ -87,14 +108,21 @@ impl Tracking {
                 Some((u, g)) => match Credentials::resolve(u, g.as_deref()) {
                     Ok(c) => Some(c),
                     Err(e) => {
-                        warn!("vrrp_script {}: {e}; running it as the daemon's user", s.name);
+                        warn!(
+                            "vrrp_script {}: {e}; running it as the daemon's user",
+                            s.name
+                        );
                         None
                     }
                 },
                 None => None,
             };
             let tracker = ScriptTracker::new(&spec, now);
-            t.scripts.push(Script { spec, tracker, creds });
+            t.scripts.push(Script {
+                spec,
+                tracker,
+                creds,
+            });
         }
 
         let file_specs: Vec<FileSpec> = cfg
@@ -104,7 +132,10 @@ impl Tracking {
                 let mut spec = FileSpec::new(&f.name, &f.path);
                 spec.weight = f.weight;
                 spec.weight_reverse = f.reverse;
-                spec.init_file = f.init_file.as_ref().map(|i| InitFile { value: i.value, overwrite: i.overwrite });
+                spec.init_file = f.init_file.as_ref().map(|i| InitFile {
+                    value: i.value,
+                    overwrite: i.overwrite,
+                });
                 spec
             })
             .collect();
@@ -144,7 +175,9 @@ impl Tracking {
             match ProcessMonitor::new(&proc_specs, now, PROC_SCAN_INTERVAL) {
                 Ok(m) => {
                     if let Some(why) = m.fallback_reason() {
-                        info!("track_process: process connector unavailable ({why}); scanning /proc");
+                        info!(
+                            "track_process: process connector unavailable ({why}); scanning /proc"
+                        );
                     }
                     t.procs = Some(m);
                 }
@@ -152,10 +185,34 @@ impl Tracking {
             }
         }
 
-        let resolve = |r: &TrackRef, index: &HashMap<&str, usize>| index.get(r.name.as_str()).copied();
-        for inst in &cfg.vrrp_instances {
+        let resolve =
+            |r: &TrackRef, index: &HashMap<&str, usize>| index.get(r.name.as_str()).copied();
+        // Instances by name, and sync groups under their own key (their trackers fault
+        // the whole group).
+        let owners = cfg
+            .vrrp_instances
+            .iter()
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    &i.track_script,
+                    &i.track_file,
+                    &i.track_process,
+                    &i.track_interface,
+                )
+            })
+            .chain(cfg.sync_groups.iter().map(|g| {
+                (
+                    super::groups::group_tracking_key(&g.name),
+                    &g.track_script,
+                    &g.track_file,
+                    &g.track_process,
+                    &g.track_interface,
+                )
+            }));
+        for (owner, track_script, track_file, track_process, track_interface) in owners {
             let mut uses = Vec::new();
-            for r in &inst.track_script {
+            for r in track_script {
                 if let Some(i) = resolve(r, &script_index) {
                     let s = &t.scripts[i].spec;
                     uses.push(Use::Script {
@@ -165,7 +222,7 @@ impl Tracking {
                     });
                 }
             }
-            for r in &inst.track_file {
+            for r in track_file {
                 if let Some(i) = resolve(r, &file_index) {
                     let f = &file_specs[i];
                     uses.push(Use::File {
@@ -175,7 +232,7 @@ impl Tracking {
                     });
                 }
             }
-            for r in &inst.track_process {
+            for r in track_process {
                 if let Some(i) = resolve(r, &proc_index) {
                     let p = &proc_specs[i];
                     uses.push(Use::Process {
@@ -185,7 +242,13 @@ impl Tracking {
                     });
                 }
             }
-            for TrackInterface { name, weight, reverse, .. } in &inst.track_interface {
+            for TrackInterface {
+                name,
+                weight,
+                reverse,
+                ..
+            } in track_interface
+            {
                 uses.push(Use::Interface(InterfaceUse {
                     ifname: name.clone(),
                     weight: weight.unwrap_or(0),
@@ -193,23 +256,36 @@ impl Tracking {
                 }));
             }
             if !uses.is_empty() {
-                t.uses.insert(inst.name.clone(), uses);
+                t.uses.insert(owner, uses);
             }
         }
         // Only scripts some instance uses are run, as keepalived does.
         let used: Vec<bool> = (0..t.scripts.len())
-            .map(|i| t.uses.values().flatten().any(|u| matches!(u, Use::Script { index, .. } if *index == i)))
+            .map(|i| {
+                t.uses
+                    .values()
+                    .flatten()
+                    .any(|u| matches!(u, Use::Script { index, .. } if *index == i))
+            })
             .collect();
         for (s, used) in t.scripts.iter_mut().zip(used) {
             if !used {
                 debug!("vrrp_script {} is not used by any instance", s.spec.name);
-                s.tracker = ScriptTracker::new(&ScriptSpec { interval: Duration::MAX / 4, ..s.spec.clone() }, now);
+                s.tracker = ScriptTracker::new(
+                    &ScriptSpec {
+                        interval: Duration::MAX / 4,
+                        ..s.spec.clone()
+                    },
+                    now,
+                );
             }
         }
         if !t.scripts.is_empty() {
             match ChildWaker::new() {
                 Ok(w) => t.waker = Some(w),
-                Err(e) => warn!("vrrp_script: cannot watch SIGCHLD ({e}); scripts are reaped on timers only"),
+                Err(e) => warn!(
+                    "vrrp_script: cannot watch SIGCHLD ({e}); scripts are reaped on timers only"
+                ),
             }
         }
         t
@@ -277,7 +353,8 @@ impl Tracking {
             while let Some(cmd) = s.tracker.poll_command() {
                 match cmd {
                     ScriptCommand::Run { deadline } => {
-                        self.runner.spawn(now, id, &s.spec.argv, s.creds, Some(deadline));
+                        self.runner
+                            .spawn(now, id, &s.spec.argv, s.creds, Some(deadline));
                     }
                     ScriptCommand::Kill => {
                         self.runner.kill(now, id);
@@ -299,7 +376,12 @@ impl Tracking {
                 p.handle_timeout(now);
             }
             while let Some(c) = p.poll_change() {
-                info!("track_process #{}: {} ({} running)", c.index, if c.up { "up" } else { "down" }, c.count);
+                info!(
+                    "track_process #{}: {} ({} running)",
+                    c.index,
+                    if c.up { "up" } else { "down" },
+                    c.count
+                );
                 changed = true;
             }
         }
@@ -308,7 +390,10 @@ impl Tracking {
 
     /// A tracked interface went up or down; true when that changes a verdict.
     pub fn set_link(&mut self, ifname: &str, up: bool) -> bool {
-        self.uses.values().flatten().any(|u| matches!(u, Use::Interface(i) if i.ifname == ifname))
+        self.uses
+            .values()
+            .flatten()
+            .any(|u| matches!(u, Use::Interface(i) if i.ifname == ifname))
             && self.ifaces.set_link(ifname, up)
     }
 
@@ -319,17 +404,29 @@ impl Tracking {
         let inputs: Vec<Input> = uses
             .iter()
             .map(|u| match u {
-                Use::Script { index, weight, reverse } => Input::Signal {
+                Use::Script {
+                    index,
+                    weight,
+                    reverse,
+                } => Input::Signal {
                     state: self.scripts[*index].tracker.status().signal(),
                     weight: *weight,
                     reverse: *reverse,
                 },
-                Use::File { index, weight, reverse } => Input::File {
+                Use::File {
+                    index,
+                    weight,
+                    reverse,
+                } => Input::File {
                     value: self.files.as_ref().map(|f| f.value(*index)).unwrap_or(0),
                     weight: *weight,
                     reverse: *reverse,
                 },
-                Use::Process { index, weight, reverse } => Input::Signal {
+                Use::Process {
+                    index,
+                    weight,
+                    reverse,
+                } => Input::Signal {
                     state: match &self.procs {
                         Some(p) if p.core().is_up(*index) => vigil_track::Signal::Up,
                         _ => vigil_track::Signal::Down,
@@ -342,4 +439,84 @@ impl Tracking {
             .collect();
         Some(effective_priority(base, inputs))
     }
+}
+
+/// What tracking is built from, as text: a reload whose fingerprint is unchanged keeps
+/// the running trackers (and their verdicts) instead of restarting them.
+pub fn fingerprint(cfg: &Config) -> String {
+    use std::fmt::Write;
+    let mut f = String::new();
+    for s in &cfg.vrrp_scripts {
+        let _ = write!(
+            f,
+            "script {} {:?} {} {:?} {} {} {} {} {:?} {};",
+            s.name,
+            s.script.argv,
+            s.interval,
+            s.timeout,
+            s.weight,
+            s.reverse,
+            s.rise,
+            s.fall,
+            s.user,
+            s.init_fail
+        );
+    }
+    for t in &cfg.track_files {
+        let i = t.init_file.as_ref().map(|i| (i.value, i.overwrite));
+        let _ = write!(
+            f,
+            "file {} {:?} {} {} {:?};",
+            t.name, t.path, t.weight, t.reverse, i
+        );
+    }
+    for p in &cfg.track_processes {
+        let _ = write!(
+            f,
+            "proc {} {:?} {:?} {} {} {} {:?} {:?} {:?} {};",
+            p.name,
+            p.process,
+            p.param_match.map(|m| m as u8),
+            p.weight,
+            p.reverse,
+            p.quorum,
+            p.quorum_max,
+            p.fork_delay,
+            p.terminate_delay,
+            p.full_command
+        );
+    }
+    let refs = |v: &[TrackRef]| {
+        v.iter()
+            .map(|r| format!("{}/{:?}/{:?}", r.name, r.weight, r.reverse))
+            .collect::<Vec<_>>()
+    };
+    let ifs = |v: &[TrackInterface]| {
+        v.iter()
+            .map(|i| format!("{}/{:?}/{}", i.name, i.weight, i.reverse))
+            .collect::<Vec<_>>()
+    };
+    for i in &cfg.vrrp_instances {
+        let _ = write!(
+            f,
+            "inst {} {:?} {:?} {:?} {:?};",
+            i.name,
+            refs(&i.track_script),
+            refs(&i.track_file),
+            refs(&i.track_process),
+            ifs(&i.track_interface)
+        );
+    }
+    for g in &cfg.sync_groups {
+        let _ = write!(
+            f,
+            "group {} {:?} {:?} {:?} {:?};",
+            g.name,
+            refs(&g.track_script),
+            refs(&g.track_file),
+            refs(&g.track_process),
+            ifs(&g.track_interface)
+        );
+    }
+    f
 }

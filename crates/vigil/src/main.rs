@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 mod keepalived;
 mod lab_demo;
 mod simulate;
+mod status_cmd;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -22,6 +23,8 @@ struct Cli {
 enum Command {
     /// The keepalived-compatible VRRP daemon (takes keepalived's flags).
     Keepalived(Box<keepalived::cli::KeepalivedArgs>),
+    /// Show the instances of a running `vigil keepalived` (from its status socket).
+    Status(status_cmd::StatusArgs),
     /// Run the policy engine on a Pacemaker CIB, as crm_simulate does.
     Simulate(simulate::SimulateArgs),
     /// Network-namespace lab on this machine.
@@ -52,6 +55,7 @@ fn main() {
     let result = match cli.command {
         Command::Keepalived(a) => keepalived::run(*a),
         Command::Simulate(a) => simulate::run(a),
+        Command::Status(a) => status_cmd::run(a),
         Command::Lab {
             what: LabCommand::Demo(a),
         } => lab_demo::run(a),

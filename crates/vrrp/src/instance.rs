@@ -526,6 +526,11 @@ impl Instance {
         }
     }
 
+    /// Zeroes the counters (keepalived's STATS_CLEAR signal).
+    pub fn clear_stats(&mut self) {
+        self.stats = Stats::default();
+    }
+
     /// Raises or clears a fault (link down, failed tracking). Entering
     /// FAULT releases the addresses (after a priority 0 advert if master);
     /// leaving it goes to BACKUP, or MASTER for an address owner. A sync

@@ -123,6 +123,15 @@ pub struct KeepalivedArgs {
     /// Don't terminate on SIGINT.
     #[arg(long = "ignore-sigint")]
     pub ignore_sigint: bool,
+    /// vigil: serve the JSON status API on this unix socket (`vigil status` reads it).
+    #[arg(long = "status-socket", value_name = "PATH", default_value = super::status::DEFAULT_SOCKET)]
+    pub status_socket: PathBuf,
+    /// vigil: no status socket.
+    #[arg(long = "no-status-socket")]
+    pub no_status_socket: bool,
+    /// vigil: serve Prometheus metrics over HTTP at ADDR:PORT (`/metrics`).
+    #[arg(long = "metrics-listen", value_name = "ADDR:PORT")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// Display the version and exit.
     #[arg(short = 'v', long = "version")]
     pub version: bool,

@@ -26,8 +26,14 @@ use super::groups::{self, Group};
 use super::notify::{Notifier, NotifyState};
 use super::signals::{Request, Signals};
 use super::spec::{AddrSpec, InstanceSpec, RouteSpec};
+use super::status::{
+    render_data, render_json, render_stats, JsonVersion, MetricsHttpServer, StatusServer,
+    Transition, VrrpState,
+};
 use super::tracking::{self, Tracking};
 use super::Plan;
+
+mod report;
 
 /// Packets read from one socket per wake-up of the event loop.
 const MAX_PACKETS_PER_WAKEUP: usize = 4096;
@@ -39,6 +45,12 @@ pub struct DaemonOptions {
     pub dont_release_vrrp: bool,
     /// `--ignore-sigint`.
     pub ignore_sigint: bool,
+    /// The configuration file (for reports).
+    pub config_file: std::path::PathBuf,
+    /// Status socket to serve, if any.
+    pub status_socket: Option<std::path::PathBuf>,
+    /// Address of the HTTP `/metrics` endpoint, if any.
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// Loads the configuration again for a reload; `None` when it has errors.
@@ -76,6 +88,12 @@ struct Inst {
     /// Waiting for tracking's first verdict before starting (keepalived holds an
     /// instance in INIT while a weight-0 script has not reported).
     pending_start: bool,
+    /// Our address on the interface (source of adverts).
+    src: Option<IpAddr>,
+    /// The last state change.
+    last: Option<Transition>,
+    /// State changes since start.
+    transitions: u64,
 }
 
 /// The daemon.
@@ -97,6 +115,21 @@ pub struct Daemon {
     groups: Vec<Group>,
     /// The configuration running now.
     plan: Plan,
+    status: Option<StatusServer>,
+    metrics: Option<MetricsHttpServer>,
+    started: Instant,
+    reloads: u64,
+}
+
+/// keepalived's dump files.
+#[derive(Clone, Copy)]
+enum Dump {
+    /// SIGUSR1: keepalived.data.
+    Data,
+    /// SIGUSR2: keepalived.stats.
+    Stats,
+    /// JSON signal: keepalived.json.
+    Json,
 }
 
 /// Which descriptor of the poll set is which.
@@ -107,6 +140,7 @@ enum Source {
     Vrrp(usize),
     Ah(usize),
     Tracking,
+    Status,
 }
 
 impl Daemon {
@@ -132,7 +166,26 @@ impl Daemon {
             tracking_key: tracking::fingerprint(&plan.config),
             groups: Vec::new(),
             plan,
+            status: None,
+            metrics: None,
+            started: now,
+            reloads: 0,
         };
+        if let Some(path) = d.opts.status_socket.clone() {
+            match StatusServer::bind(&path) {
+                Ok(s) => d.status = Some(s),
+                Err(e) => warn!(
+                    "status socket {}: {e}; the status API is off",
+                    path.display()
+                ),
+            }
+        }
+        if let Some(addr) = d.opts.metrics_listen {
+            match MetricsHttpServer::bind(addr) {
+                Ok(m) => d.metrics = Some(m),
+                Err(e) => warn!("metrics endpoint {addr}: {e}; metrics are off"),
+            }
+        }
         d.seed_tracked_links();
         for spec in &specs {
             if let Err(e) = d.add_instance(now, spec.clone(), false) {
@@ -150,9 +203,17 @@ impl Daemon {
         loop {
             let next = self.heap.peek().map(|Reverse((t, _))| *t);
             let track_at = self.tracking.poll_timeout();
+            let status_at = self
+                .status
+                .as_ref()
+                .and_then(|s| s.poll_timeout())
+                .into_iter()
+                .chain(self.metrics.as_ref().and_then(|m| m.poll_timeout()))
+                .min();
             let timeout = next
                 .into_iter()
                 .chain(track_at)
+                .chain(status_at)
                 .min()
                 .map(|t| t.saturating_duration_since(Instant::now()));
             let mut ready: Vec<Source> = Vec::new();
@@ -175,6 +236,32 @@ impl Daemon {
                     fds.push(PollFd::new(fd, PollFlags::POLLIN));
                     sources.push(Source::Tracking);
                 }
+                if let Some(s) = &self.status {
+                    fds.push(PollFd::new(s.fd(), PollFlags::POLLIN));
+                    sources.push(Source::Status);
+                    for (fd, write) in s.wants() {
+                        let ev = if write {
+                            PollFlags::POLLOUT
+                        } else {
+                            PollFlags::POLLIN
+                        };
+                        fds.push(PollFd::new(fd, ev));
+                        sources.push(Source::Status);
+                    }
+                }
+                if let Some(m) = &self.metrics {
+                    fds.push(PollFd::new(m.fd(), PollFlags::POLLIN));
+                    sources.push(Source::Status);
+                    for (fd, write) in m.wants() {
+                        let ev = if write {
+                            PollFlags::POLLOUT
+                        } else {
+                            PollFlags::POLLIN
+                        };
+                        fds.push(PollFd::new(fd, ev));
+                        sources.push(Source::Status);
+                    }
+                }
                 let ts = timeout.map(nix::sys::time::TimeSpec::from_duration);
                 match nix::poll::ppoll(&mut fds, ts, None) {
                     Ok(_) => {}
@@ -189,6 +276,7 @@ impl Daemon {
             }
             let now = Instant::now();
             let mut track_due = track_at.is_some_and(|t| t <= now);
+            let mut status_due = status_at.is_some_and(|t| t <= now);
             for src in ready {
                 match src {
                     Source::Signals => {
@@ -202,10 +290,14 @@ impl Daemon {
                     Source::Vrrp(i) => self.on_socket(now, i, false),
                     Source::Ah(i) => self.on_socket(now, i, true),
                     Source::Tracking => track_due = true,
+                    Source::Status => status_due = true,
                 }
             }
             if track_due && self.tracking.service(now) {
                 self.apply_tracking(now);
+            }
+            if status_due {
+                self.serve_status(now);
             }
             self.run_timers(Instant::now());
         }
@@ -219,10 +311,15 @@ impl Daemon {
                 return true;
             }
             Request::Reload => self.reload(now),
-            Request::DumpData => self.write_dump("/tmp/keepalived.data", false),
-            Request::DumpStats => self.write_dump("/tmp/keepalived.stats", true),
-            Request::DumpStatsClear => self.write_dump("/tmp/keepalived.stats", true),
-            Request::DumpJson => self.write_dump("/tmp/keepalived.json", false),
+            Request::DumpData => self.write_dump(Dump::Data),
+            Request::DumpStats => self.write_dump(Dump::Stats),
+            Request::DumpStatsClear => {
+                self.write_dump(Dump::Stats);
+                for inst in self.slots.iter_mut().flatten() {
+                    inst.core.clear_stats();
+                }
+            }
+            Request::DumpJson => self.write_dump(Dump::Json),
             Request::Child => self.notifier.reap(),
         }
         false
@@ -480,6 +577,13 @@ impl Daemon {
                 Action::StateChange { from, to, reason } => {
                     info!("({}) {from:?} -> {to:?} ({reason:?})", inst.spec.name);
                     changes.push((from, to));
+                    inst.transitions += 1;
+                    inst.last = Some(Transition {
+                        at: std::time::SystemTime::now(),
+                        from: VrrpState::from(from),
+                        to: VrrpState::from(to),
+                        reason: format!("{reason:?}"),
+                    });
                     let state = match to {
                         State::Master => Some(NotifyState::Master),
                         State::Backup => Some(NotifyState::Backup),
@@ -743,6 +847,9 @@ impl Daemon {
             queued: None,
             link_down: false,
             pending_start: !resume_master,
+            src: Some(primary),
+            last: None,
+            transitions: 0,
         };
         if slot == self.slots.len() {
             self.slots.push(Some(inst));
@@ -899,36 +1006,55 @@ impl Daemon {
         }
         self.rebuild_groups(now);
         self.apply_tracking(now);
+        self.reloads += 1;
         info!("reload done: {kept} unchanged, {added} started");
     }
 
-    fn write_dump(&self, path: &str, stats: bool) {
-        let mut out = String::new();
-        for inst in self.slots.iter().flatten() {
-            let s = inst.core.stats();
-            out.push_str(&format!("VRRP Instance: {}\n", inst.spec.name));
-            if stats {
-                out.push_str(&format!(
-                    "  Advertisements:\n    Received: {}\n    Sent: {}\n  Became master: {}\n  Released master: {}\n  \
-                     Packet Errors:\n    Length: {}\n    TTL: {}\n    Invalid Type: {}\n    Advertisement Interval: {}\n    \
-                     Address List: {}\n  Authentication Errors:\n    Invalid Type: {}\n    Type Mismatch: {}\n    Failure: {}\n  \
-                     Priority Zero:\n    Received: {}\n    Sent: {}\n",
-                    s.advert_rcvd, s.advert_sent, s.became_master, s.release_master, s.packet_len_err, s.ip_ttl_err,
-                    s.invalid_type_rcvd, s.advert_interval_err, s.addr_list_err, s.invalid_authtype, s.authtype_mismatch,
-                    s.auth_failure, s.pri_zero_rcvd, s.pri_zero_sent
-                ));
-            } else {
-                out.push_str(&format!(
-                    "  State = {:?}\n  Virtual Router ID = {}\n  Priority = {}\n  Interface = {}\n",
-                    inst.core.state(),
-                    inst.spec.core.vrid,
-                    inst.core.priority(),
-                    inst.spec.interface
-                ));
+    /// Writes one of keepalived's dump files where the configuration says
+    /// (`state_file_location`, `stats_file_location`, `json_file_location`), else where
+    /// keepalived writes it by default.
+    fn write_dump(&self, what: Dump) {
+        let d = &self.plan.config.global.daemon;
+        let snap = self.snapshot();
+        let (path, text) = match what {
+            Dump::Data => (
+                d.state_file_location
+                    .clone()
+                    .unwrap_or_else(|| "/tmp/keepalived.data".into()),
+                render_data(&snap),
+            ),
+            Dump::Stats => (
+                d.stats_file_location
+                    .clone()
+                    .unwrap_or_else(|| "/tmp/keepalived.stats".into()),
+                render_stats(&snap),
+            ),
+            Dump::Json => {
+                let version = JsonVersion::try_from(u32::from(d.json_version.unwrap_or(1)))
+                    .unwrap_or(JsonVersion::V1);
+                (
+                    d.json_file_location
+                        .clone()
+                        .unwrap_or_else(|| "/tmp/keepalived.json".into()),
+                    render_json(&snap, version),
+                )
             }
+        };
+        match std::fs::write(&path, text) {
+            Ok(()) => info!("wrote {}", path.display()),
+            Err(e) => warn!("writing {}: {e}", path.display()),
         }
-        if let Err(e) = std::fs::write(path, out) {
-            warn!("writing {path}: {e}");
+    }
+
+    /// Serves the status socket and the metrics endpoint.
+    fn serve_status(&mut self, now: Instant) {
+        if let Some(mut s) = self.status.take() {
+            s.poll(now, || self.snapshot());
+            self.status = Some(s);
+        }
+        if let Some(mut m) = self.metrics.take() {
+            m.poll(now, || self.snapshot());
+            self.metrics = Some(m);
         }
     }
 }

@@ -11,6 +11,10 @@ mod notify;
 mod process;
 mod signals;
 mod spec;
+// The status module is also compiled on its own into tests/status.rs, which exercises
+// its whole API (limits, counters, request parsing); the daemon uses a part of it.
+#[allow(dead_code, unused_imports)]
+pub mod status;
 mod tracking;
 
 use std::io::Write;
@@ -139,6 +143,9 @@ pub fn run(args: KeepalivedArgs) -> anyhow::Result<i32> {
     let opts = DaemonOptions {
         dont_release_vrrp: args.dont_release_vrrp,
         ignore_sigint: args.ignore_sigint,
+        config_file: path.clone(),
+        status_socket: (!args.no_status_socket).then(|| args.status_socket.clone()),
+        metrics_listen: args.metrics_listen,
     };
     let plan = Plan {
         specs,

@@ -12,6 +12,7 @@ use tracing::{debug, warn};
 use vigil_kaconf::config::Script;
 
 use super::spec::Scripts;
+use super::status::{notify_fifo_line, FifoEvent, InstanceEvent, VrrpState};
 
 /// A state as notify scripts and the FIFO name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,12 +96,17 @@ impl Notifier {
         if let Some(s) = &scripts.any {
             self.spawn(s, &extra);
         }
-        if let Some(f) = &mut self.fifo {
-            let line = format!("INSTANCE \"{name}\" {} {priority}\n", state.word());
-            if let Err(e) = f.write_all(line.as_bytes()) {
-                warn!("notify fifo: {e}");
-            }
-        }
+        let state = match state {
+            NotifyState::Master => VrrpState::Master,
+            NotifyState::Backup => VrrpState::Backup,
+            NotifyState::Fault => VrrpState::Fault,
+            NotifyState::Stop => VrrpState::Stop,
+        };
+        self.fifo_line(&FifoEvent::Instance {
+            name,
+            event: InstanceEvent::State(state),
+            priority,
+        });
     }
 
     /// Tells the world a sync group entered `state` (`MASTER`, `BACKUP`, `FAULT`): the
@@ -125,11 +131,21 @@ impl Notifier {
         if let Some(s) = &scripts.any {
             self.spawn(s, &extra);
         }
-        if let Some(f) = &mut self.fifo {
-            let line = format!("GROUP \"{name}\" {state} 0\n");
-            if let Err(e) = f.write_all(line.as_bytes()) {
-                warn!("notify fifo: {e}");
-            }
+        let state = match state {
+            "MASTER" => VrrpState::Master,
+            "BACKUP" => VrrpState::Backup,
+            "FAULT" => VrrpState::Fault,
+            _ => VrrpState::Stop,
+        };
+        self.fifo_line(&FifoEvent::Group { name, state });
+    }
+
+    fn fifo_line(&mut self, ev: &FifoEvent<'_>) {
+        let (Some(f), Some(line)) = (&mut self.fifo, notify_fifo_line(ev)) else {
+            return;
+        };
+        if let Err(e) = f.write_all(line.as_bytes()) {
+            warn!("notify fifo: {e}");
         }
     }
 

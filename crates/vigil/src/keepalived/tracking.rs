@@ -397,6 +397,54 @@ impl Tracking {
             && self.ifaces.set_link(ifname, up)
     }
 
+    /// The trackers of instance `name` and their verdicts, for status reports.
+    pub fn statuses(&self, name: &str) -> Vec<crate::keepalived::status::TrackerStatus> {
+        use crate::keepalived::status::{TrackerKind, TrackerStatus};
+        let Some(uses) = self.uses.get(name) else {
+            return Vec::new();
+        };
+        uses.iter()
+            .map(|u| match u {
+                Use::Script { index, weight, .. } => {
+                    let s = &self.scripts[*index];
+                    TrackerStatus {
+                        name: s.spec.name.clone(),
+                        kind: TrackerKind::Script,
+                        ok: s.tracker.status().signal() == vigil_track::Signal::Up,
+                        weight: *weight,
+                        command: Some(s.spec.argv.join(" ")),
+                    }
+                }
+                Use::File { index, weight, .. } => TrackerStatus {
+                    name: self
+                        .files
+                        .as_ref()
+                        .and_then(|f| f.path(*index))
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    kind: TrackerKind::File,
+                    ok: self.files.as_ref().is_some_and(|f| f.value(*index) >= 0),
+                    weight: *weight,
+                    command: None,
+                },
+                Use::Process { index, weight, .. } => TrackerStatus {
+                    name: format!("process #{index}"),
+                    kind: TrackerKind::Process,
+                    ok: self.procs.as_ref().is_some_and(|p| p.core().is_up(*index)),
+                    weight: *weight,
+                    command: None,
+                },
+                Use::Interface(i) => TrackerStatus {
+                    name: i.ifname.clone(),
+                    kind: TrackerKind::Interface,
+                    ok: self.ifaces.signal(&i.ifname) == vigil_track::Signal::Up,
+                    weight: i.weight,
+                    command: None,
+                },
+            })
+            .collect()
+    }
+
     /// What tracking says about instance `name` with configured priority `base`;
     /// `None` when the instance tracks nothing.
     pub fn effect(&self, name: &str, base: u8) -> Option<Effect> {

@@ -13,7 +13,7 @@
 //! [`StatusServer`] never blocks: the daemon adds [`StatusServer::fd`] (and
 //! [`StatusServer::wants`]) to its ppoll set and calls [`StatusServer::poll`].
 
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -173,12 +173,12 @@ impl StatusServer {
     }
 
     /// The listening socket, for the ppoll set (readable: a client is waiting).
-    pub fn fd(&self) -> RawFd {
-        self.listener.as_raw_fd()
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.listener.as_fd()
     }
 
     /// Client sockets to poll too: `(fd, true)` waits to write, `(fd, false)` to read.
-    pub fn wants(&self) -> Vec<(RawFd, bool)> {
+    pub fn wants(&self) -> Vec<(BorrowedFd<'_>, bool)> {
         self.table.wants()
     }
 

@@ -4,7 +4,7 @@
 //! its deadline (default 1 s from accept) is dropped.
 
 use std::io::{ErrorKind, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 /// Limits of a server.
@@ -83,7 +83,7 @@ pub(super) enum Step {
     Done,
 }
 
-impl<S: Read + Write + AsRawFd> Conn<S> {
+impl<S: Read + Write + AsFd> Conn<S> {
     pub(super) fn new(stream: S, now: Instant, limits: &Limits) -> Self {
         Conn {
             stream,
@@ -95,8 +95,8 @@ impl<S: Read + Write + AsRawFd> Conn<S> {
         }
     }
 
-    pub(super) fn fd(&self) -> RawFd {
-        self.stream.as_raw_fd()
+    pub(super) fn fd(&self) -> BorrowedFd<'_> {
+        self.stream.as_fd()
     }
 
     pub(super) fn deadline(&self) -> Instant {
@@ -200,7 +200,7 @@ pub(super) struct Table<S> {
     pub(super) stats: ServerStats,
 }
 
-impl<S: Read + Write + AsRawFd> Table<S> {
+impl<S: Read + Write + AsFd> Table<S> {
     pub(super) fn new(limits: Limits) -> Self {
         Table {
             conns: Vec::new(),
@@ -229,7 +229,7 @@ impl<S: Read + Write + AsRawFd> Table<S> {
     }
 
     /// Client fds and whether each waits to write (else to read).
-    pub(super) fn wants(&self) -> Vec<(RawFd, bool)> {
+    pub(super) fn wants(&self) -> Vec<(BorrowedFd<'_>, bool)> {
         self.conns
             .iter()
             .map(|c| (c.fd(), c.wants_write()))

@@ -4,7 +4,7 @@
 //! bounded number of clients).
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Instant;
 
 use super::conn::{Framing, Limits, ServerStats, Table};
@@ -72,12 +72,12 @@ impl MetricsHttpServer {
     }
 
     /// The listening socket, for the ppoll set.
-    pub fn fd(&self) -> RawFd {
-        self.listener.as_raw_fd()
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.listener.as_fd()
     }
 
     /// Client sockets to poll too: `(fd, true)` waits to write, `(fd, false)` to read.
-    pub fn wants(&self) -> Vec<(RawFd, bool)> {
+    pub fn wants(&self) -> Vec<(BorrowedFd<'_>, bool)> {
         self.table.wants()
     }
 

@@ -52,8 +52,10 @@ pub fn order(ws: &mut WorkingSet, a: usize, b: usize) {
 /// Create all actions.
 pub fn create(ws: &mut WorkingSet) {
     let top = ws.top.clone();
-    // Fencing of unclean nodes (Pacemaker Explained, "Fencing").
-    if ws.fencing_enabled {
+    // Fencing of unclean nodes (Pacemaker Explained, "Fencing"); a partition without
+    // quorum fences nobody unless told to ignore quorum or to commit suicide.
+    let may_fence = ws.have_quorum || matches!(ws.no_quorum_policy.as_str(), "ignore" | "suicide");
+    if ws.fencing_enabled && may_fence {
         for n in 0..ws.nodes.len() {
             if ws.nodes[n].unclean && ws.nodes[n].kind == NodeKind::Member {
                 let a = action(
@@ -97,6 +99,26 @@ pub fn create(ws: &mut WorkingSet) {
             for &t in &thens {
                 order(ws, f, t);
             }
+        }
+    }
+    for set in ws.one_or_more.clone() {
+        let thens: Vec<usize> = set
+            .thens
+            .iter()
+            .flat_map(|&t| task_actions(ws, t, &set.then_task, false))
+            .collect();
+        let firsts: Vec<usize> = set
+            .firsts
+            .iter()
+            .flat_map(|&f| task_actions(ws, f, &set.first_task, true))
+            .collect();
+        let p = action(ws, ActionKind::Pseudo, None, &set.name, 0, None);
+        ws.actions[p].optional = thens.iter().all(|&t| ws.actions[t].optional);
+        for f in firsts {
+            order(ws, f, p);
+        }
+        for t in thens {
+            order(ws, p, t);
         }
     }
     // What must happen before a migrating resource stops must also happen before it

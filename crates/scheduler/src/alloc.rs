@@ -88,14 +88,14 @@ fn assign_rsc(ws: &mut WorkingSet, r: usize) {
 
 /// Colocations a primitive depends on: its own, its ancestors', and the implicit
 /// "with the previous group member".
-fn dependencies(ws: &WorkingSet, r: usize) -> Vec<(usize, i64)> {
+fn dependencies(ws: &WorkingSet, r: usize) -> Vec<(usize, i64, Option<Role>)> {
     let mut out = Vec::new();
     if let Some(p) = ws.rscs[r].parent {
         let parent = &ws.rscs[p];
         if parent.variant == Variant::Group {
             let pos = parent.children.iter().position(|&c| c == r).unwrap_or(0);
             if pos > 0 {
-                out.push((parent.children[pos - 1], INFINITY));
+                out.push((parent.children[pos - 1], INFINITY, None));
             }
         }
     }
@@ -106,11 +106,19 @@ fn dependencies(ws: &WorkingSet, r: usize) -> Vec<(usize, i64)> {
         }
     }
     for c in &ws.colocations {
-        if chain.contains(&c.dependent)
-            && c.dependent_role.is_none_or(|x| x == Role::Started)
-            && c.primary_role.is_none_or(|x| x == Role::Started)
-        {
-            out.push((c.primary, c.score));
+        if !chain.contains(&c.dependent) || c.dependent_role.is_some_and(|x| x != Role::Started) {
+            continue;
+        }
+        match c.primary_role {
+            None | Some(Role::Started) => out.push((c.primary, c.score, None)),
+            // With a role of a promotable clone: where its instances will have it.
+            Some(role @ (Role::Promoted | Role::Unpromoted))
+                if ws.rscs[c.primary].variant == Variant::Clone
+                    && ws.rscs[c.primary].promotable =>
+            {
+                out.push((c.primary, c.score, Some(role)))
+            }
+            _ => {}
         }
     }
     out
@@ -147,7 +155,7 @@ fn is_stopped_by_config(ws: &WorkingSet, r: usize) -> bool {
 /// the best nodes (score, then fewest instances), at most clone-node-max per node.
 fn assign_clone(ws: &mut WorkingSet, c: usize) {
     let deps = dependencies(ws, c);
-    for &(p, _) in &deps {
+    for &(p, _, _) in &deps {
         assign_rsc(ws, p);
     }
     let mut scores = ws.rscs[c].allowed.clone();
@@ -234,16 +242,32 @@ fn assign_clone(ws: &mut WorkingSet, c: usize) {
         ws.rscs[i].assign_done = true;
     }
     ws.rscs[c].allowed = scores;
+    if ws.rscs[c].promotable {
+        // Roles are known once the instances are placed, so resources colocated with
+        // a role can follow it.
+        crate::promote::assign_clone_roles(ws, c);
+    }
 }
 
 fn apply_deps(
     ws: &WorkingSet,
-    deps: &[(usize, i64)],
+    deps: &[(usize, i64, Option<Role>)],
     scores: &mut std::collections::BTreeMap<usize, i64>,
 ) {
-    for &(p, score) in deps {
-        let pnodes: Vec<usize> = match ws.rscs[p].variant {
-            Variant::Clone => clone_nodes(ws, p),
+    for &(p, score, role) in deps {
+        let pnodes: Vec<usize> = match (ws.rscs[p].variant, role) {
+            (Variant::Clone, Some(role)) => {
+                let mut v: Vec<usize> = ws
+                    .primitives(p)
+                    .into_iter()
+                    .filter(|&x| ws.rscs[x].promote_next == (role == Role::Promoted))
+                    .filter_map(|x| ws.rscs[x].assigned)
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            }
+            (Variant::Clone, None) => clone_nodes(ws, p),
             _ => primary_node(ws, p).into_iter().collect(),
         };
         if score >= INFINITY {
@@ -275,7 +299,7 @@ fn primary_node(ws: &WorkingSet, p: usize) -> Option<usize> {
 
 fn assign_primitive(ws: &mut WorkingSet, r: usize) {
     let deps = dependencies(ws, r);
-    for &(p, _) in &deps {
+    for &(p, _, _) in &deps {
         assign_rsc(ws, p);
     }
     let mut scores = ws.rscs[r].allowed.clone();

@@ -417,6 +417,7 @@ fn unpack_order(ws: &mut WorkingSet, c: &CibOrder, config: &Configuration) {
         return;
     }
     let mut prev: Option<(Vec<usize>, String, bool, bool)> = None;
+    let mut prev_id: Option<String> = None;
     for set in &c.sets {
         let members = set_members(ws, set, config);
         let action = set
@@ -449,15 +450,28 @@ fn unpack_order(ws: &mut WorkingSet, c: &CibOrder, config: &Configuration) {
             } else {
                 members.clone()
             };
-            for &f in &firsts {
-                for &t in &thens {
-                    let mut o = ord(&c.id, f, pa, t, &action, kind);
-                    o.require_all = *prequire;
-                    push_order(ws, o, symmetrical);
+            if let (false, Some(name)) = (*prequire, &prev_id) {
+                // Pacemaker Explained, "Ordering Sets" require-all=false: any one
+                // member of the set suffices, through a pseudo action.
+                ws.one_or_more.push(OneOrMore {
+                    name: format!("one-or-more:{name}"),
+                    firsts: pm.clone(),
+                    first_task: pa.clone(),
+                    thens: thens.clone(),
+                    then_task: action.clone(),
+                });
+            } else {
+                for &f in &firsts {
+                    for &t in &thens {
+                        let mut o = ord(&c.id, f, pa, t, &action, kind);
+                        o.require_all = *prequire;
+                        push_order(ws, o, symmetrical);
+                    }
                 }
             }
         }
         let require_all = set.require_all.or(c.require_all).unwrap_or(true);
+        prev_id = Some(set.id.clone());
         prev = Some((members, action, sequential, require_all));
     }
 }

@@ -141,6 +141,11 @@ pub struct Node {
     /// Fencing decided while scheduling (e.g. a lost ticket with loss-policy=fence),
     /// not part of the status as crm_simulate prints it before the transition.
     pub fence_by_scheduler: bool,
+    /// Node health as printed ("RED", "YELLOW") when a node-health-strategy is
+    /// in effect and a `#health-*` attribute is not green.
+    pub health: Option<&'static str>,
+    /// No resource may run here because of its health (node-health-strategy).
+    pub health_banned: bool,
     /// Ids of the `lrm_resource` entries in this node's status history.
     pub lrm_ids: Vec<String>,
 }
@@ -155,6 +160,7 @@ impl Node {
             && !self.shutdown
             && !self.maintenance
             && !self.pending
+            && !self.health_banned
     }
 }
 
@@ -479,6 +485,22 @@ pub struct Ordering {
     pub kind: OrderKind,
     /// False when any one of several firsts suffices (`require-all="false"`).
     pub require_all: bool,
+}
+
+/// A `require-all="false"` ordering set: the thens may start once any one of the
+/// firsts has, through the pseudo action `name`.
+#[derive(Debug, Clone)]
+pub struct OneOrMore {
+    /// Pseudo action name, "one-or-more:<set id>".
+    pub name: String,
+    /// The set's members.
+    pub firsts: Vec<usize>,
+    /// Their action.
+    pub first_task: String,
+    /// What follows the set.
+    pub thens: Vec<usize>,
+    /// Its action.
+    pub then_task: String,
 }
 
 /// Ordering strength.

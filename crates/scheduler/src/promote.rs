@@ -135,7 +135,8 @@ fn instance_priority(ws: &WorkingSet, clone: usize, i: usize, n: usize) -> i64 {
     priority
 }
 
-fn assign_clone_roles(ws: &mut WorkingSet, c: usize) {
+/// Decide the next roles of one promotable clone's instances.
+pub fn assign_clone_roles(ws: &mut WorkingSet, c: usize) {
     let instances = ws.rscs[c].children.clone();
     let mut node_scores = ws.rscs[c].allowed.clone();
     // (instance, node, priority, sort index)

@@ -202,6 +202,8 @@ fn print_view(out: &mut String, v: &ClusterView, top: &[usize]) {
             } else {
                 let _ = writeln!(out, "    * {prefix} {}: standby", n.uname);
             }
+        } else if let (true, Some(h)) = (n.online, n.health) {
+            let _ = writeln!(out, "    * {prefix} {}: online (health is {h})", n.uname);
         } else if n.online && n.maintenance {
             let _ = writeln!(out, "    * {prefix} {}: maintenance", n.uname);
         } else if n.online {
@@ -296,7 +298,7 @@ fn primitive_line(v: &ClusterView, r: usize) -> String {
     if nodes.len() == 1 {
         let n = &v.nodes[nodes[0]];
         let _ = write!(s, " {}", n.uname);
-        if n.unclean {
+        if n.unclean && !n.online {
             flags.push("UNCLEAN");
         }
     }

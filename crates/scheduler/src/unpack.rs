@@ -30,6 +30,8 @@ pub struct WorkingSet {
     pub colocations: Vec<Colocation>,
     /// Orderings in configuration order.
     pub orderings: Vec<Ordering>,
+    /// `require-all="false"` ordering sets.
+    pub one_or_more: Vec<OneOrMore>,
     /// Cluster options after rule evaluation.
     pub options: BTreeMap<String, String>,
     /// fencing-enabled / stonith-enabled.
@@ -170,10 +172,52 @@ fn unpack_nodes(ws: &mut WorkingSet, cib: &Cib) {
         }
         ws.nodes.push(node);
     }
+    apply_node_health(ws);
     // Pacemaker keeps nodes sorted by name.
     ws.nodes
         .sort_by(|a, b| crate::simulate::natural_cmp(&a.uname, &b.uname));
     ws.dc = ws.nodes.iter().position(|n| n.is_dc);
+}
+
+/// Pacemaker Explained, "Tracking Node Health": with a node-health-strategy, the
+/// worst `#health-*` attribute colours the node; migrate-on-red bans resources from
+/// red nodes, only-green from red and yellow ones.
+fn apply_node_health(ws: &mut WorkingSet) {
+    let strategy = ws
+        .options
+        .get("node-health-strategy")
+        .cloned()
+        .unwrap_or_else(|| "none".into());
+    if strategy == "none" {
+        return;
+    }
+    for n in ws.nodes.iter_mut() {
+        let mut worst = 0;
+        for (k, v) in &n.attrs {
+            if !k.starts_with("#health") {
+                continue;
+            }
+            let level = match v.trim().to_ascii_lowercase().as_str() {
+                "red" => 2,
+                "yellow" => 1,
+                _ => 0,
+            };
+            worst = worst.max(level);
+        }
+        n.health = match worst {
+            2 => Some("RED"),
+            1 => Some("YELLOW"),
+            _ => None,
+        };
+        let banned = match strategy.as_str() {
+            "migrate-on-red" => worst == 2,
+            "only-green" => worst >= 1,
+            _ => false,
+        };
+        if banned {
+            n.health_banned = true;
+        }
+    }
 }
 
 /// A node with default state (offline, clean).
@@ -212,5 +256,7 @@ pub fn new_node(id: &str, uname: &str, kind: NodeKind) -> Node {
         remote_was_fenced: false,
         fence_by_scheduler: false,
         lrm_ids: Vec::new(),
+        health: None,
+        health_banned: false,
     }
 }

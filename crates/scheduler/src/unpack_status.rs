@@ -49,6 +49,15 @@ pub fn unpack_status(ws: &mut WorkingSet, cib: &Cib) -> Result<(), SchedError> {
         }
         determine_online(ws, ni, st);
     }
+    // no-quorum-policy=suicide: without quorum every member fences itself.
+    if !ws.have_quorum && ws.no_quorum_policy == "suicide" && ws.fencing_enabled {
+        for n in ws.nodes.iter_mut() {
+            if n.online && n.kind == NodeKind::Member && !n.unclean {
+                n.unclean = true;
+                n.fence_reason = Some("cluster does not have quorum".into());
+            }
+        }
+    }
     for n in ws.nodes.iter_mut() {
         n.standby = n.attrs.get("standby").map(|v| is_true(v)).unwrap_or(false);
         n.maintenance = ws.maintenance_mode
@@ -153,6 +162,8 @@ fn determine_online(ws: &mut WorkingSet, ni: usize, st: &NodeState) {
     }
     if in_ccm && !crmd {
         if n.expected_up && !shutdown {
+            // Still a cluster member, so shown as online, but it must be fenced.
+            n.online = true;
             n.unclean = true;
             n.fence_reason = Some("peer process is no longer available".into());
         }
@@ -554,7 +565,11 @@ fn unpack_lrm_resource(ws: &mut WorkingSet, ni: usize, lr: &LrmResource) {
     if ignored && !failed && role > Role::Stopped {
         r.failure_ignored = true;
     }
-    if failed && role > Role::Stopped {
+    // On a node that will be fenced anyway, fencing resolves the failure: the
+    // resource counts as active there, not as failed or blocked.
+    let node_unclean = ws.nodes[ni].unclean;
+    let r = &mut ws.rscs[ri];
+    if failed && role > Role::Stopped && !node_unclean {
         r.failed_on.push(ni);
         r.failed = true;
         match on_fail.as_str() {

@@ -11,6 +11,8 @@ mod cli;
 mod common;
 #[path = "vrrp/election.rs"]
 mod election;
+#[path = "vrrp/hmac.rs"]
+mod hmac;
 #[path = "vrrp/interop.rs"]
 mod interop;
 #[path = "vrrp/ipv6.rs"]
@@ -19,7 +21,13 @@ mod ipv6;
 mod notify;
 #[path = "vrrp/reload.rs"]
 mod reload;
+#[path = "vrrp/runtime.rs"]
+mod runtime;
 #[path = "vrrp/stop.rs"]
 mod stop;
+#[path = "vrrp/sync_group.rs"]
+mod sync_group;
+#[path = "vrrp/tracking.rs"]
+mod tracking;
 #[path = "vrrp/unicast.rs"]
 mod unicast;

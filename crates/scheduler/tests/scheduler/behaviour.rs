@@ -250,5 +250,8 @@ fn promotable_clone_promotes_the_instance_with_the_highest_promotion_score() {
         .iter()
         .map(|&a| s.actions[a].key.clone())
         .collect();
-    assert_eq!(done, vec!["ms_promote_0", "st:1_promote_0", "ms_promoted_0"]);
+    assert_eq!(
+        done,
+        vec!["ms_promote_0", "st:1_promote_0", "ms_promoted_0"]
+    );
 }

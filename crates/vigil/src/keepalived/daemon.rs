@@ -94,6 +94,15 @@ struct Inst {
     last: Option<Transition>,
     /// State changes since start.
     transitions: u64,
+    /// The instance signs and checks adverts with `auth_hmac`.
+    hmac: bool,
+}
+
+/// The wall clock as the `auth_hmac` sequence numbers and freshness checks use it.
+fn unix_now() -> std::time::Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// The daemon.
@@ -469,6 +478,10 @@ impl Daemon {
                 continue;
             };
             if let Some(inst) = self.slots[slot].as_mut() {
+                if inst.hmac {
+                    // auth_hmac judges freshness against the wall clock.
+                    inst.core.set_wall_clock(now, unix_now());
+                }
                 inst.core.handle_advert(now, &received);
             }
             self.drain(now, slot);
@@ -508,8 +521,12 @@ impl Daemon {
                         continue;
                     };
                     let ah = sock.key.3;
+                    let unix = inst.hmac.then(unix_now);
                     for (dst, enc) in inst.encoders.iter_mut() {
-                        let pkt = enc.encode(priority);
+                        let pkt = match unix {
+                            Some(t) => enc.encode_at(priority, t),
+                            None => enc.encode(priority),
+                        };
                         let r = match (ah, *dst) {
                             (true, IpAddr::V4(d)) => sock.sock.send_ah(pkt, d),
                             _ => sock.sock.send(pkt, *dst, inst.src6),
@@ -780,6 +797,7 @@ impl Daemon {
         let mut cfg = spec.core.clone();
         cfg.primary_addr = primary;
         let ah = matches!(cfg.auth, vigil_vrrp::Auth::Ah(_));
+        let hmac = matches!(cfg.auth, vigil_vrrp::Auth::Hmac(_));
         let unicast = !spec.peers.is_empty();
         let key: SockKey = (
             spec.interface.clone(),
@@ -850,6 +868,7 @@ impl Daemon {
             src: Some(primary),
             last: None,
             transitions: 0,
+            hmac,
         };
         if slot == self.slots.len() {
             self.slots.push(Some(inst));

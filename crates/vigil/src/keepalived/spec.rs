@@ -177,6 +177,39 @@ fn broadcast(v: &vigil_kaconf::config::VirtualAddress) -> Option<IpAddr> {
     }
 }
 
+/// keepalived 2.4's `auth_hmac` block as the core's configuration; `file:` keys are read
+/// here (the key material is the file's first line, `hex:` or text as inline keys).
+fn hmac_config(h: &vigil_kaconf::config::AuthHmac) -> Result<vigil_vrrp::HmacConfig, String> {
+    use vigil_kaconf::config::{AntiReplay, HmacMode, HmacSecret};
+    let mut keys = Vec::new();
+    for k in &h.keys {
+        let key = match &k.secret {
+            HmacSecret::Bytes(b) => b.clone(),
+            HmacSecret::Text(t) => t.clone().into_bytes(),
+            HmacSecret::File(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("key file {}: {e}", path.display()))?;
+                let line = text.lines().next().unwrap_or_default().trim();
+                vigil_vrrp::auth_hmac::parse_key_material(line).map_err(|e| e.to_string())?
+            }
+        };
+        keys.push(vigil_vrrp::HmacKey { id: k.id, key });
+    }
+    let first = keys.first().map(|k| k.id).ok_or("no key")?;
+    let mut cfg = vigil_vrrp::HmacConfig::new(keys, h.active_key.unwrap_or(first));
+    cfg.anti_replay = match h.anti_replay {
+        AntiReplay::Time => vigil_vrrp::AntiReplay::Time,
+        AntiReplay::Monotonic => vigil_vrrp::AntiReplay::Monotonic,
+    };
+    cfg.time_window = h.time_window;
+    cfg.mode = match h.mode {
+        HmacMode::Enforce => vigil_vrrp::HmacMode::Enforce,
+        HmacMode::Permissive => vigil_vrrp::HmacMode::Permissive,
+        HmacMode::ReceiveOnly => vigil_vrrp::HmacMode::ReceiveOnly,
+    };
+    Ok(cfg)
+}
+
 /// Builds the spec of one instance; `Err` says why it cannot run (the daemon logs it
 /// and goes on with the others, as keepalived drops an invalid instance).
 pub fn instance_spec(g: &GlobalDefs, i: &VrrpInstance) -> Result<InstanceSpec, String> {
@@ -203,6 +236,12 @@ pub fn instance_spec(g: &GlobalDefs, i: &VrrpInstance) -> Result<InstanceSpec, S
             }
         }
         _ => Auth::None,
+    };
+    let auth = match &i.auth_hmac {
+        Some(h) => Auth::Hmac(
+            hmac_config(h).map_err(|e| format!("{origin}: ({}) auth_hmac: {e}", i.name))?,
+        ),
+        None => auth,
     };
     let vips: Vec<IpAddr> = i.virtual_ipaddress.iter().map(|v| v.prefix.addr).collect();
     let unspecified = match family {

@@ -81,6 +81,16 @@ impl TestLab {
             .expect("reading the neighbour table")
     }
 
+    /// Writes an executable `#!/bin/sh` script `name` with `body` to the scratch
+    /// directory; returns its path.
+    pub fn script(&self, name: &str, body: &str) -> String {
+        use std::os::unix::fs::PermissionsExt;
+        let p = self.write(name, &format!("#!/bin/sh\n{body}\n"));
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755))
+            .expect("chmod a script");
+        p.to_string_lossy().into_owned()
+    }
+
     /// Whether the client h3 gets an echo reply from `ip` within `timeout`.
     pub fn client_ping(&self, ip: &str, timeout: Duration) -> bool {
         self.h("h3").ping(ip, 1, timeout).expect("running ping")
@@ -132,6 +142,24 @@ impl Daemon {
         self.log().matches(needle).count()
     }
 
+    /// How many times instance `inst` entered `state` (`Master`, `Backup`, `Fault`), from
+    /// its log.
+    pub fn entries(&self, inst: &str, state: &str) -> usize {
+        let log = self.log();
+        match self.kind {
+            Impl::Vigil => {
+                let to = format!("-> {state} (");
+                let who = format!("({inst}) ");
+                log.lines()
+                    .filter(|l| l.contains(&who) && l.contains(&to))
+                    .count()
+            }
+            Impl::Keepalived => log
+                .matches(&format!("({inst}) Entering {} STATE", state.to_uppercase()))
+                .count(),
+        }
+    }
+
     /// How many state transitions it logged (any state).
     pub fn transitions(&self) -> usize {
         let log = self.log();
@@ -174,6 +202,16 @@ impl Drop for Daemon {
 }
 
 fn start(t: &TestLab, kind: Impl, host: &str, conf: &str) -> Daemon {
+    start_with(t, kind, host, conf, &[])
+}
+
+/// Starts `vigil keepalived` as [`start_vigil`] does, with `extra` flags appended (e.g.
+/// `--status-socket PATH`).
+pub fn start_vigil_with(t: &TestLab, host: &str, conf: &str, extra: &[&str]) -> Daemon {
+    start_with(t, Impl::Vigil, host, conf, extra)
+}
+
+fn start_with(t: &TestLab, kind: Impl, host: &str, conf: &str, extra: &[&str]) -> Daemon {
     let tag = match kind {
         Impl::Vigil => "vigil",
         Impl::Keepalived => "keepalived",
@@ -201,6 +239,7 @@ fn start(t: &TestLab, kind: Impl, host: &str, conf: &str) -> Daemon {
         "-r",
         &v,
     ]);
+    argv.extend_from_slice(extra);
     let proc = t.h(host).spawn(&argv).expect("starting a daemon");
     Daemon {
         host: host.to_string(),
@@ -280,6 +319,17 @@ pub struct Conf {
     pub notify: Option<String>,
     /// `notify_master` script.
     pub notify_master: Option<String>,
+    /// Instance name (`VI_1`).
+    pub name: String,
+    /// `virtual_router_id` (51).
+    pub vrid: u8,
+    /// Extra lines in `global_defs`.
+    pub global_extra: Vec<String>,
+    /// Extra top-level blocks (vrrp_script, track_file, vrrp_sync_group, ...), rendered
+    /// between `global_defs` and the instance.
+    pub blocks: Vec<String>,
+    /// Extra lines in the instance (track_script { .. }, track_interface { .. }, ...).
+    pub instance_extra: Vec<String>,
 }
 
 impl Conf {
@@ -297,6 +347,11 @@ impl Conf {
             unicast: None,
             notify: None,
             notify_master: None,
+            name: "VI_1".to_string(),
+            vrid: 51,
+            global_extra: Vec::new(),
+            blocks: Vec::new(),
+            instance_extra: Vec::new(),
         }
     }
 
@@ -315,13 +370,45 @@ impl Conf {
         self
     }
 
-    /// The keepalived.conf text.
+    /// Adds a line to `global_defs`.
+    pub fn global(mut self, line: &str) -> Conf {
+        self.global_extra.push(line.to_string());
+        self
+    }
+
+    /// Adds a top-level block (rendered before the instance).
+    pub fn block(mut self, text: &str) -> Conf {
+        self.blocks.push(text.to_string());
+        self
+    }
+
+    /// Adds a line (or a `{ }` block) to the instance.
+    pub fn line(mut self, text: &str) -> Conf {
+        self.instance_extra.push(text.to_string());
+        self
+    }
+
+    /// The keepalived.conf text: `global_defs`, the extra blocks, the instance.
     pub fn render(&self) -> String {
+        let mut s = format!("global_defs {{\n    router_id {}\n", self.router_id);
+        for l in &self.global_extra {
+            s.push_str(&format!("    {l}\n"));
+        }
+        s.push_str("}\n\n");
+        for b in &self.blocks {
+            s.push_str(b);
+            s.push_str("\n\n");
+        }
+        s.push_str(&self.instance_block());
+        s
+    }
+
+    /// The `vrrp_instance` block alone.
+    pub fn instance_block(&self) -> String {
         let mut s = format!(
-            "global_defs {{\n    router_id {}\n}}\n\nvrrp_instance VI_1 {{\n    state BACKUP\n    \
-             interface eth0\n    virtual_router_id 51\n    version {}\n    priority {}\n    \
-             advert_int {}\n",
-            self.router_id, self.version, self.priority, self.advert_int
+            "vrrp_instance {} {{\n    state BACKUP\n    interface eth0\n    virtual_router_id {}\n    \
+             version {}\n    priority {}\n    advert_int {}\n",
+            self.name, self.vrid, self.version, self.priority, self.advert_int
         );
         if self.nopreempt {
             s.push_str("    nopreempt\n");
@@ -346,6 +433,9 @@ impl Conf {
         }
         if let Some(n) = &self.notify_master {
             s.push_str(&format!("    notify_master \"{n}\"\n"));
+        }
+        for l in &self.instance_extra {
+            s.push_str(&format!("    {l}\n"));
         }
         s.push_str("    virtual_ipaddress {\n");
         for v in &self.vips {

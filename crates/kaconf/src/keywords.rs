@@ -280,31 +280,10 @@ pub const SUPPORTED_KEYWORDS: &[(&str, &[&str])] = &[
 /// (tracking, sync groups, VMACs). They are warned about at load like
 /// [`NOT_ACTED_ON`]; the lead empties this list when the daemon acts on
 /// them.
-pub const ACTED_ON_SOON: &[(&str, &[&str])] = &[
-    (
-        "",
-        &[
-            "vrrp_script",
-            "track_file",
-            "vrrp_track_file",
-            "track_process",
-            "vrrp_track_process",
-            "vrrp_sync_group",
-        ],
-    ),
-    (
-        "vrrp_instance",
-        &[
-            "track_interface",
-            "track_script",
-            "track_file",
-            "track_process",
-            "use_vmac",
-            "use_vmac_addr",
-            "vmac_xmit_base",
-        ],
-    ),
-];
+pub const ACTED_ON_SOON: &[(&str, &[&str])] = &[(
+    "vrrp_instance",
+    &["use_vmac", "use_vmac_addr", "vmac_xmit_base"],
+)];
 
 /// Typed keywords the daemon does not act on yet: parsed, checked, dumped,
 /// and warned about at load ("parsed, but vigil does not act on it yet").
@@ -358,10 +337,6 @@ pub const NOT_ACTED_ON: &[(&str, &[&str])] = &[
             "reload_repeat",
             "reload_file",
             "data_use_instance",
-            "state_file_location",
-            "stats_file_location",
-            "json_file_location",
-            "json_version",
             "iproute_usr_dir",
             "iproute_etc_dir",
             "enable_dbus",
@@ -436,7 +411,6 @@ pub const NOT_ACTED_ON: &[(&str, &[&str])] = &[
             "no_virtual_ipaddress",
             "promote_secondaries",
             "virtual_rules",
-            "auth_hmac",
             "notify_master_rx_lower_pri",
             "notify_deleted",
             "notify_priority_changes",
@@ -618,9 +592,11 @@ mod tests {
         }
         assert!(is_acted_on("vrrp_instance", "priority"));
         assert!(is_acted_on("authentication", "auth_pass"));
-        assert!(!is_acted_on("auth_hmac", "key"));
-        assert!(!is_acted_on("vrrp_script", "interval"));
-        assert!(!section_acted_on("vrrp_script"));
+        assert!(is_acted_on("auth_hmac", "key"));
+        assert!(is_acted_on("vrrp_script", "interval"));
+        assert!(section_acted_on("vrrp_script"));
+        assert!(!is_acted_on("vrrp_instance", "use_vmac"));
+        assert!(!is_acted_on("", "static_routes"));
         assert!(section_acted_on("global_defs"));
     }
 

@@ -470,13 +470,13 @@ fn value_block_errors() {
 #[test]
 fn unsupported_top_level_blocks_are_kept_with_warnings() {
     let l = load_str(
-        "vrrp_script chk {\n script \"/bin/true\"\n}\nvirtual_server 198.51.100.1 80 {\n delay_loop 6\n}\nnot_a_keyword {\n}\n",
+        "static_routes {\n 203.0.113.0/24 via 198.51.100.254\n}\nvirtual_server 198.51.100.1 80 {\n delay_loop 6\n}\nnot_a_keyword {\n}\nvrrp_script chk {\n script \"/bin/true\"\n}\n",
     );
     let d = diags(&l);
     assert_eq!(
         d,
         vec![
-            "1: warning: vrrp_script: parsed, but vigil does not act on it yet",
+            "1: warning: static_routes: parsed, but vigil does not act on it yet",
             "4: warning: keyword virtual_server is not supported by vigil yet",
             "7: warning: unknown keyword not_a_keyword",
         ]

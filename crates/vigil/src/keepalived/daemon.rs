@@ -245,23 +245,14 @@ impl Daemon {
                     fds.push(PollFd::new(fd, PollFlags::POLLIN));
                     sources.push(Source::Tracking);
                 }
-                if let Some(s) = &self.status {
-                    fds.push(PollFd::new(s.fd(), PollFlags::POLLIN));
+                let servers = [
+                    self.status.as_ref().map(|s| (s.fd(), s.wants())),
+                    self.metrics.as_ref().map(|m| (m.fd(), m.wants())),
+                ];
+                for (listener, clients) in servers.into_iter().flatten() {
+                    fds.push(PollFd::new(listener, PollFlags::POLLIN));
                     sources.push(Source::Status);
-                    for (fd, write) in s.wants() {
-                        let ev = if write {
-                            PollFlags::POLLOUT
-                        } else {
-                            PollFlags::POLLIN
-                        };
-                        fds.push(PollFd::new(fd, ev));
-                        sources.push(Source::Status);
-                    }
-                }
-                if let Some(m) = &self.metrics {
-                    fds.push(PollFd::new(m.fd(), PollFlags::POLLIN));
-                    sources.push(Source::Status);
-                    for (fd, write) in m.wants() {
+                    for (fd, write) in clients {
                         let ev = if write {
                             PollFlags::POLLOUT
                         } else {

@@ -11,6 +11,8 @@ mod cli;
 mod common;
 #[path = "vrrp/election.rs"]
 mod election;
+#[path = "vrrp/garp.rs"]
+mod garp;
 #[path = "vrrp/hmac.rs"]
 mod hmac;
 #[path = "vrrp/interop.rs"]

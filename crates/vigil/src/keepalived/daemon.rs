@@ -22,6 +22,7 @@ use vigil_vrrp::{
     Stats,
 };
 
+use super::gratuitous::Pacer;
 use super::groups::{self, Group};
 use super::notify::{Notifier, NotifyState};
 use super::signals::{Request, Signals};
@@ -98,6 +99,14 @@ struct Inst {
     hmac: bool,
 }
 
+/// One gratuitous ARP (IPv4) or unsolicited NA (IPv6) for `addr`.
+fn announce(ann: &Announcer, addr: IpAddr) -> io::Result<()> {
+    match addr {
+        IpAddr::V4(v4) => ann.send_garp(v4),
+        IpAddr::V6(v6) => ann.send_unsolicited_na(v6),
+    }
+}
+
 /// The wall clock as the `auth_hmac` sequence numbers and freshness checks use it.
 fn unix_now() -> std::time::Duration {
     std::time::SystemTime::now()
@@ -126,6 +135,8 @@ pub struct Daemon {
     plan: Plan,
     status: Option<StatusServer>,
     metrics: Option<MetricsHttpServer>,
+    /// Spaces gratuitous ARPs / NAs per interface (`vrrp_garp_interval`, `vrrp_gna_interval`).
+    pacer: Pacer,
     started: Instant,
     reloads: u64,
 }
@@ -177,6 +188,7 @@ impl Daemon {
             plan,
             status: None,
             metrics: None,
+            pacer: Pacer::new(std::time::Duration::ZERO, std::time::Duration::ZERO),
             started: now,
             reloads: 0,
         };
@@ -195,6 +207,7 @@ impl Daemon {
                 Err(e) => warn!("metrics endpoint {addr}: {e}; metrics are off"),
             }
         }
+        d.set_garp_intervals();
         d.seed_tracked_links();
         for spec in &specs {
             if let Err(e) = d.add_instance(now, spec.clone(), false) {
@@ -219,10 +232,12 @@ impl Daemon {
                 .into_iter()
                 .chain(self.metrics.as_ref().and_then(|m| m.poll_timeout()))
                 .min();
+            let garp_at = self.pacer.poll_timeout();
             let timeout = next
                 .into_iter()
                 .chain(track_at)
                 .chain(status_at)
+                .chain(garp_at)
                 .min()
                 .map(|t| t.saturating_duration_since(Instant::now()));
             let mut ready: Vec<Source> = Vec::new();
@@ -299,6 +314,11 @@ impl Daemon {
             if status_due {
                 self.serve_status(now);
             }
+            if garp_at.is_some_and(|t| t <= now) {
+                for (ifindex, addr) in self.pacer.due(now) {
+                    self.send_gratuitous(ifindex, addr);
+                }
+            }
             self.run_timers(Instant::now());
         }
     }
@@ -355,6 +375,30 @@ impl Daemon {
         }
         if tracked {
             self.apply_tracking(now);
+        }
+    }
+
+    /// keepalived's `vrrp_garp_interval` / `vrrp_gna_interval` from the configuration.
+    fn set_garp_intervals(&mut self) {
+        let g = &self.plan.config.global;
+        let secs = |v: Option<f64>| std::time::Duration::from_secs_f64(v.unwrap_or(0.0).max(0.0));
+        self.pacer
+            .set_intervals(secs(g.vrrp_garp_interval), secs(g.vrrp_gna_interval));
+    }
+
+    /// Sends one paced gratuitous message that came due.
+    fn send_gratuitous(&mut self, ifindex: u32, addr: IpAddr) {
+        // Only for an address some master still holds.
+        let held = self.slots.iter().flatten().any(|i| {
+            i.core.state() == State::Master
+                && i.addrs
+                    .iter()
+                    .any(|a| a.ifindex == ifindex && a.addr == addr)
+        });
+        if let (true, Some(ann)) = (held, self.announcers.get(&ifindex)) {
+            if let Err(e) = announce(ann, addr) {
+                debug!("gratuitous for {addr}: {e}");
+            }
         }
     }
 
@@ -549,6 +593,8 @@ impl Daemon {
                     if self.opts.dont_release_vrrp && inst.core.state() == State::Stop {
                         continue;
                     }
+                    let gone: Vec<IpAddr> = inst.addrs.iter().map(|a| a.addr).collect();
+                    self.pacer.cancel(&gone);
                     for r in &inst.routes {
                         if let Err(e) = self.nl.del_route(r) {
                             debug!(
@@ -568,15 +614,12 @@ impl Daemon {
                 }
                 Action::SendGratuitous { repeat } => {
                     for a in &inst.addrs {
+                        let now_count = self.pacer.schedule(now, a.ifindex, a.addr, repeat.max(1));
                         let Some(ann) = self.announcers.get(&a.ifindex) else {
                             continue;
                         };
-                        for _ in 0..repeat.max(1) {
-                            let r = match a.addr {
-                                IpAddr::V4(v4) => ann.send_garp(v4),
-                                IpAddr::V6(v6) => ann.send_unsolicited_na(v6),
-                            };
-                            if let Err(e) = r {
+                        for _ in 0..now_count {
+                            if let Err(e) = announce(ann, a.addr) {
                                 debug!("({}) gratuitous for {}: {e}", inst.spec.name, a.addr);
                             }
                         }
@@ -968,6 +1011,7 @@ impl Daemon {
             specs: specs.clone(),
             ..plan
         };
+        self.set_garp_intervals();
         let mut kept = 0;
         let mut wanted: Vec<Option<InstanceSpec>> = specs.into_iter().map(Some).collect();
         // Masters whose instance changed, with the addresses they keep.

@@ -6,6 +6,7 @@
 
 pub mod cli;
 mod daemon;
+mod gratuitous;
 mod groups;
 mod notify;
 mod process;

@@ -444,6 +444,10 @@ impl Daemon {
             .tracking
             .effect(&inst.spec.name, inst.spec.core.priority);
         let init = effect.as_ref().is_some_and(|e| e.init && !e.fault);
+        let fault = inst.link_down || effect.as_ref().is_some_and(|e| e.fault);
+        // Before a start, so that an instance that is faulty from the outset enters FAULT
+        // directly instead of passing through BACKUP (and running its notify scripts).
+        inst.core.set_fault(now, fault);
         if inst.pending_start {
             if init {
                 return;
@@ -451,8 +455,6 @@ impl Daemon {
             inst.pending_start = false;
             inst.core.start(now);
         }
-        let fault = inst.link_down || effect.as_ref().is_some_and(|e| e.fault);
-        inst.core.set_fault(now, fault);
         if let Some(e) = effect {
             if e.priority != inst.core.priority() {
                 info!(
